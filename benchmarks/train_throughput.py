@@ -1,0 +1,176 @@
+"""Training throughput of the xlt_allennlp POS tagger vs a plain transformers loop.
+
+Both run in this one process on the same encoder, data, batch size, optimizer and number of
+optimizer steps: ours is the model, data loader (length-bucketed batches) and indexer that
+`allennlp train training_configs/pos.jsonnet` builds; the baseline is the usual Hugging Face
+recipe (AutoModelForTokenClassification, pre-tokenized data with first-subword labels,
+shuffled batches padded to the longest sequence). Prints training words/s for each and the
+ratio ours / baseline. Not a test: figures depend on the machine.
+
+    .venv/bin/python benchmarks/train_throughput.py            # tiny + BERT-base-shaped encoder
+    .venv/bin/python benchmarks/train_throughput.py --encoders tiny --steps 300
+"""
+
+import argparse
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import torch
+from allennlp.common import Params
+from allennlp.data import DataLoader, DatasetReader, Vocabulary
+from allennlp.models import Model
+from transformers import AutoModelForTokenClassification, AutoTokenizer, BertConfig, BertModel
+
+import xlt_allennlp  # noqa: F401
+from xlt_allennlp.data.conllu import read_conllu
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAIN = ROOT / "fixtures" / "data" / "ud" / "en_train.conllu"
+TINY = ROOT / "fixtures" / "encoders" / "tiny-mbert"
+LR = 5e-5
+
+
+def bert_base_shaped(directory: Path) -> str:
+    """BERT-base sizes (12 x 768, random weights) with the tiny encoder's tokenizer."""
+    tokenizer = AutoTokenizer.from_pretrained(str(TINY))
+    tokenizer.save_pretrained(str(directory))
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(tokenizer), max_position_embeddings=512)
+    BertModel(config, add_pooling_layer=False).save_pretrained(str(directory))
+    return str(directory)
+
+
+def cycle(loader: Any) -> Iterator[Any]:
+    while True:
+        yield from loader
+
+
+def ours(encoder: str, batch_size: int, steps: int, warmup: int) -> float:
+    """Words/s of the package's POS tagger, built from training_configs/pos.jsonnet."""
+    params = Params.from_file(
+        str(ROOT / "training_configs" / "pos.jsonnet"),
+        ext_vars={"encoder": encoder, "batch_size": str(batch_size)},
+    )
+    reader = DatasetReader.from_params(params.pop("dataset_reader"))
+    loader = DataLoader.from_params(params.pop("data_loader"), reader=reader, data_path=str(TRAIN))
+    vocab = Vocabulary.from_instances(loader.iter_instances())
+    loader.index_with(vocab)
+    model = Model.from_params(params.pop("model"), vocab=vocab)
+    model.train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
+    batches = cycle(loader)
+    words = 0
+    start = 0.0
+    for step in range(warmup + steps):
+        if step == warmup:
+            start, words = time.perf_counter(), 0
+        batch = next(batches)
+        loss = model(**batch)["loss"]
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        words += int(batch["tokens"]["tokens"]["mask"].sum())
+    return words / (time.perf_counter() - start)
+
+
+def baseline(encoder: str, batch_size: int, steps: int, warmup: int) -> float:
+    """Words/s of a plain transformers token-classification loop."""
+    sentences = [
+        ([w.form for w in s.words], [w.upos for w in s.words]) for s in read_conllu(str(TRAIN))
+    ]
+    labels = sorted({tag for _, tags in sentences for tag in tags})
+    label_id = {label: index for index, label in enumerate(labels)}
+    tokenizer = AutoTokenizer.from_pretrained(encoder)
+    examples = []
+    for words, tags in sentences:
+        encoding = tokenizer(words, is_split_into_words=True, truncation=True, max_length=128)
+        previous = None
+        label_ids = []
+        for word_index in encoding.word_ids():
+            first = word_index is not None and word_index != previous
+            label_ids.append(label_id[tags[word_index]] if first else -100)
+            previous = word_index
+        examples.append((encoding["input_ids"], label_ids, len(words)))
+    model = AutoModelForTokenClassification.from_pretrained(encoder, num_labels=len(labels))
+    model.train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
+    rng = random.Random(0)
+
+    def batches() -> Iterator[tuple[dict[str, torch.Tensor], int]]:
+        while True:
+            order = list(range(len(examples)))
+            rng.shuffle(order)
+            for offset in range(0, len(order), batch_size):
+                chunk = [examples[i] for i in order[offset : offset + batch_size]]
+                width = max(len(ids) for ids, _, _ in chunk)
+                pad = tokenizer.pad_token_id
+                input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids, _, _ in chunk])
+                label_tensor = torch.tensor(
+                    [lab + [-100] * (width - len(lab)) for _, lab, _ in chunk]
+                )
+                yield (
+                    {
+                        "input_ids": input_ids,
+                        "attention_mask": (input_ids != pad).long(),
+                        "labels": label_tensor,
+                    },
+                    sum(n for _, _, n in chunk),
+                )
+
+    stream = batches()
+    words = 0
+    start = 0.0
+    for step in range(warmup + steps):
+        if step == warmup:
+            start, words = time.perf_counter(), 0
+        inputs, num_words = next(stream)
+        loss = model(**inputs).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        words += num_words
+    return words / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--encoders", default="tiny,base", help="comma-separated: tiny, base")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--steps", type=int, default=0, help="timed steps (default: 200 / 20)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed steps first")
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    temporary = Path(tempfile.mkdtemp(prefix="xlt-bench-"))
+    rows = []
+    try:
+        for name in args.encoders.split(","):
+            if name == "tiny":
+                encoder, steps = str(TINY), args.steps or 200
+            elif name == "base":
+                encoder, steps = bert_base_shaped(temporary / "bert-base-shaped"), args.steps or 20
+            else:
+                raise SystemExit(f"unknown encoder {name!r} (use tiny or base)")
+            ours_rate = ours(encoder, args.batch_size, steps, args.warmup)
+            base_rate = baseline(encoder, args.batch_size, steps, args.warmup)
+            rows.append((name, steps, ours_rate, base_rate))
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    print(
+        f"\ntorch {torch.__version__}, {torch.get_num_threads()} threads, "
+        f"batch size {args.batch_size}, data {TRAIN.name}"
+    )
+    print(f"{'encoder':<8} {'steps':>5} {'ours words/s':>14} {'baseline words/s':>17} {'ratio':>6}")
+    for name, steps, ours_rate, base_rate in rows:
+        print(
+            f"{name:<8} {steps:>5} {ours_rate:>14.1f} {base_rate:>17.1f} "
+            f"{ours_rate / base_rate:>6.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES_ROOT = PROJECT_ROOT / "fixtures"
+UD_FIXTURES = FIXTURES_ROOT / "data" / "ud"
+NER_FIXTURES = FIXTURES_ROOT / "data" / "ner"
+TINY_MBERT = str(FIXTURES_ROOT / "encoders" / "tiny-mbert")
+TINY_XLMR = str(FIXTURES_ROOT / "encoders" / "tiny-xlmr")

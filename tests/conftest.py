@@ -1,0 +1,76 @@
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from allennlp.commands.train import train_model_from_file
+
+import xlt_allennlp  # noqa: F401  (registers everything)
+from tests import NER_FIXTURES, PROJECT_ROOT, UD_FIXTURES
+
+# Settings under which the tiny random-weight fixture encoder learns the POS fixture in seconds
+# (the configs' own defaults are the paper's, for a pretrained mBERT).
+TINY_TRAINING = {"lr": "2e-3", "epochs": "6", "batch_size": "16"}
+
+
+@pytest.fixture(autouse=True)
+def _run_from_project_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Config defaults point at fixtures/ relative to the repository root.
+    monkeypatch.chdir(PROJECT_ROOT)
+
+
+def train_config(
+    config: str, serialization_dir: Path, ext_vars: dict[str, str], overrides: str = ""
+) -> dict[str, float]:
+    """Trains `training_configs/<config>` with ext vars set; returns metrics.json."""
+    old = {key: os.environ.get(key) for key in ext_vars}
+    os.environ.update(ext_vars)
+    try:
+        train_model_from_file(
+            str(PROJECT_ROOT / "training_configs" / config),
+            str(serialization_dir),
+            overrides=overrides,
+            force=True,
+        )
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return json.loads((serialization_dir / "metrics.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def pos_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, float]]]:
+    """A POS tagger trained once per test session on the English fixture (tiny mBERT)."""
+    directory = tmp_path_factory.mktemp("pos_run")
+    cwd = os.getcwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        metrics = train_config(
+            "pos.jsonnet",
+            directory / "run",
+            {**TINY_TRAINING, "train_path": str(UD_FIXTURES / "en_train.conllu")},
+        )
+    finally:
+        os.chdir(cwd)
+    yield directory / "run", metrics
+
+
+@pytest.fixture(scope="session")
+def ner_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, float]]]:
+    """An NER tagger (softmax head) trained once per session on the English CoNLL fixture."""
+    directory = tmp_path_factory.mktemp("ner_run")
+    cwd = os.getcwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        metrics = train_config(
+            "ner.jsonnet",
+            directory / "run",
+            {**TINY_TRAINING, "train_path": str(NER_FIXTURES / "en_train.conll")},
+        )
+    finally:
+        os.chdir(cwd)
+    yield directory / "run", metrics

@@ -1,0 +1,38 @@
+// Named-entity recognition, zero-shot cross-lingual (Wu & Dredze 2019, sections 4.3 and 5).
+// Train on English CoNLL 2003, select on English dev, evaluate on CoNLL 2002/2003 de/es/nl:
+//   allennlp train training_configs/ner.jsonnet -s runs/ner --include-package xlt_allennlp
+//   encoder=bert-base-multilingual-cased train_path=eng.train dev_path=eng.testa \
+//     allennlp train training_configs/ner.jsonnet -s runs/ner
+// German CoNLL 2003 files are Latin-1: evaluate them with
+//   -o '{"validation_dataset_reader.encoding": "latin-1"}' (see README).
+local args = import 'lib/args.libsonnet';
+local recipe = import 'lib/recipe.libsonnet';
+
+local reader = {
+  type: 'conll_ner',
+  encoding: args.str('encoding', 'utf-8'),
+  token_indexers: recipe.first_subword_indexer,
+};
+
+{
+  dataset_reader: reader,
+  validation_dataset_reader: reader,
+  model: {
+    type: 'first_subword_tagger',
+    text_field_embedder: recipe.first_subword_embedder,
+    dropout: args.json('dropout', 0.1),
+    label_encoding: 'BIO',
+    // Softmax head (the paper's) by default; crf=true adds a BIO-constrained CRF.
+    use_crf: args.json('crf', false),
+  },
+  // Every CoNLL tag is a label, whether the English training data has it or not.
+  vocabulary: {
+    tokens_to_add: {
+      labels: ['O'] + [p + t for p in ['B-', 'I-'] for t in ['PER', 'LOC', 'ORG', 'MISC']],
+    },
+  },
+  trainer: recipe.trainer('+f1-measure-overall'),
+}
++ recipe.data_paths('fixtures/data/ner/en_train.conll', 'fixtures/data/ner/en_dev.conll')
++ recipe.data_loaders
++ recipe.seeds

@@ -1,0 +1,3 @@
+from xlt_allennlp.commands.evaluate_languages import EvaluateLanguages, evaluate_languages
+
+__all__ = ["EvaluateLanguages", "evaluate_languages"]

@@ -1,0 +1,40 @@
+"""Errors raised on malformed input files."""
+
+
+class DataFormatError(ValueError):
+    """A data file does not have the expected format.
+
+    The message always starts with ``path:line:`` (or ``path:`` for whole-file problems) and
+    says what was expected, so a user can open the file at the right place.
+    """
+
+    def __init__(self, path: str, line_number: int | None, message: str) -> None:
+        self.path = path
+        self.line_number = line_number
+        location = f"{path}:{line_number}" if line_number is not None else path
+        super().__init__(f"{location}: {message}")
+
+
+def iter_decoded_lines(path: str, encoding: str = "utf-8"):
+    """Yields ``(line_number, text)`` for each line of ``path``, decoded strictly.
+
+    Lines are read as bytes and decoded one at a time so that an undecodable byte is reported
+    with its line number instead of a bare ``UnicodeDecodeError``. A UTF-8 byte-order mark at the
+    start of the file and the line terminator (``\\n`` or ``\\r\\n``) are removed.
+    """
+    with open(path, "rb") as handle:
+        for line_number, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError as error:
+                bad = raw[error.start : error.start + 1]
+                raise DataFormatError(
+                    path,
+                    line_number,
+                    f"cannot decode byte 0x{bad.hex()} at column {error.start + 1} as {encoding}; "
+                    "the file is not in this encoding (set the dataset reader's `encoding` "
+                    'option, e.g. "latin-1")',
+                ) from None
+            if line_number == 1 and text.startswith("\ufeff"):
+                text = text[1:]
+            yield line_number, text.rstrip("\r\n")

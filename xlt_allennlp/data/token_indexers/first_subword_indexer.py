@@ -1,0 +1,112 @@
+"""Word -> subword indexing that remembers where each word's first subword is."""
+
+from typing import Any, Optional
+
+import torch
+from allennlp.common.util import pad_sequence_to_length
+from allennlp.data.token_indexers import TokenIndexer
+from allennlp.data.token_indexers.token_indexer import IndexedTokenList
+from allennlp.data.tokenizers import PretrainedTransformerTokenizer, Token
+from allennlp.data.vocabulary import Vocabulary
+
+
+@TokenIndexer.register("pretrained_transformer_first_subword")
+class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
+    """Splits pre-tokenized words into subwords and records each word's first subword.
+
+    Registered as `"pretrained_transformer_first_subword"`; pair it with the token embedder of
+    the same name, which runs the encoder over a sliding window and returns one vector per word
+    (the first subword's). Unlike allennlp's `pretrained_transformer_mismatched` indexer, no
+    special tokens are added here: the embedder adds them to every window it builds.
+
+    A word that the tokenizer turns into no subword at all (e.g. a lone zero-width space, which
+    BERT's normaliser deletes) is given the tokenizer's unknown token, so every word keeps exactly
+    one position and labels never shift.
+
+    ```jsonnet
+    "token_indexers": {"tokens": {"type": "pretrained_transformer_first_subword",
+                                  "model_name": "bert-base-multilingual-cased"}}
+    ```
+    """
+
+    def __init__(
+        self,
+        model_name: str,
+        tokenizer_kwargs: Optional[dict[str, Any]] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._model_name = model_name
+        self._allennlp_tokenizer = PretrainedTransformerTokenizer(
+            model_name, tokenizer_kwargs=tokenizer_kwargs
+        )
+        self._tokenizer = self._allennlp_tokenizer.tokenizer
+        unk_id = self._tokenizer.unk_token_id
+        if unk_id is None:
+            raise ValueError(f"tokenizer of {model_name!r} has no unknown token")
+        self._unk_id: int = unk_id
+
+    def count_vocab_items(self, token: Token, counter: dict[str, dict[str, int]]) -> None:
+        # The transformer brings its own vocabulary.
+        pass
+
+    def subword_ids(self, words: list[str]) -> tuple[list[int], list[int]]:
+        """Returns the flat subword ids of `words` and the index of each word's first subword."""
+        if not words:
+            return [], []
+        per_word: list[list[int]]
+        if self._tokenizer.is_fast:
+            encoding = self._tokenizer(words, is_split_into_words=True, add_special_tokens=False)
+            per_word = [[] for _ in words]
+            for subword_id, word_index in zip(
+                encoding["input_ids"], encoding.word_ids(), strict=True
+            ):
+                per_word[word_index].append(subword_id)
+        else:
+            per_word = [self._tokenizer.encode(word, add_special_tokens=False) for word in words]
+        ids: list[int] = []
+        offsets: list[int] = []
+        for pieces in per_word:
+            offsets.append(len(ids))
+            ids.extend(pieces or [self._unk_id])
+        return ids, offsets
+
+    def tokens_to_indices(self, tokens: list[Token], vocabulary: Vocabulary) -> IndexedTokenList:
+        ids, offsets = self.subword_ids([token.ensure_text() for token in tokens])
+        return {
+            "token_ids": ids,
+            "wordpiece_mask": [True] * len(ids),
+            "offsets": offsets,
+            "mask": [True] * len(tokens),
+        }
+
+    def get_empty_token_list(self) -> IndexedTokenList:
+        return {"token_ids": [], "wordpiece_mask": [], "offsets": [], "mask": []}
+
+    def as_padded_tensor_dict(
+        self, tokens: IndexedTokenList, padding_lengths: dict[str, int]
+    ) -> dict[str, torch.Tensor]:
+        pad_id = self._tokenizer.pad_token_id or 0
+        return {
+            "token_ids": torch.LongTensor(
+                pad_sequence_to_length(
+                    tokens["token_ids"], padding_lengths["token_ids"], lambda: pad_id
+                )
+            ),
+            "wordpiece_mask": torch.BoolTensor(
+                pad_sequence_to_length(
+                    tokens["wordpiece_mask"], padding_lengths["wordpiece_mask"], lambda: False
+                )
+            ),
+            "offsets": torch.LongTensor(
+                pad_sequence_to_length(tokens["offsets"], padding_lengths["offsets"], lambda: 0)
+            ),
+            "mask": torch.BoolTensor(
+                pad_sequence_to_length(tokens["mask"], padding_lengths["mask"], lambda: False)
+            ),
+        }
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PretrainedTransformerFirstSubwordIndexer):
+            return self._model_name == other._model_name
+        return NotImplemented
