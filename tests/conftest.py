@@ -1,6 +1,5 @@
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,35 +41,28 @@ def train_config(
     return json.loads((serialization_dir / "metrics.json").read_text())
 
 
+def _session_run(
+    factory: pytest.TempPathFactory, config: str, train_path: Path
+) -> tuple[Path, dict[str, float]]:
+    directory = factory.mktemp(config.split(".")[0] + "_run")
+    cwd = os.getcwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        metrics = train_config(
+            config, directory / "run", {**TINY_TRAINING, "train_path": str(train_path)}
+        )
+    finally:
+        os.chdir(cwd)
+    return directory / "run", metrics
+
+
 @pytest.fixture(scope="session")
-def pos_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, float]]]:
+def pos_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, float]]:
     """A POS tagger trained once per test session on the English fixture (tiny mBERT)."""
-    directory = tmp_path_factory.mktemp("pos_run")
-    cwd = os.getcwd()
-    os.chdir(PROJECT_ROOT)
-    try:
-        metrics = train_config(
-            "pos.jsonnet",
-            directory / "run",
-            {**TINY_TRAINING, "train_path": str(UD_FIXTURES / "en_train.conllu")},
-        )
-    finally:
-        os.chdir(cwd)
-    yield directory / "run", metrics
+    return _session_run(tmp_path_factory, "pos.jsonnet", UD_FIXTURES / "en_train.conllu")
 
 
 @pytest.fixture(scope="session")
-def ner_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, float]]]:
+def ner_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, float]]:
     """An NER tagger (softmax head) trained once per session on the English CoNLL fixture."""
-    directory = tmp_path_factory.mktemp("ner_run")
-    cwd = os.getcwd()
-    os.chdir(PROJECT_ROOT)
-    try:
-        metrics = train_config(
-            "ner.jsonnet",
-            directory / "run",
-            {**TINY_TRAINING, "train_path": str(NER_FIXTURES / "en_train.conll")},
-        )
-    finally:
-        os.chdir(cwd)
-    yield directory / "run", metrics
+    return _session_run(tmp_path_factory, "ner.jsonnet", NER_FIXTURES / "en_train.conll")

@@ -6,21 +6,19 @@ from typing import Any, Optional, Union
 
 from allennlp.common.file_utils import cached_path
 from allennlp.data import DatasetReader, Instance
-from allennlp.data.fields import MetadataField, SequenceLabelField, TextField
-from allennlp.data.token_indexers import SingleIdTokenIndexer, TokenIndexer
-from allennlp.data.tokenizers import Token
+from allennlp.data.token_indexers import TokenIndexer
 
 from xlt_allennlp.data.bio import to_valid_bio
 from xlt_allennlp.data.conll import ConllSentence, read_conll_columns
 from xlt_allennlp.data.errors import DataFormatError
-from xlt_allennlp.data.fields import LocatedSequenceLabelField
+from xlt_allennlp.dataset_readers.word_tagging import WordTaggingReader
 
 CONLL_ENTITY_TYPES = ("PER", "LOC", "ORG", "MISC")
 _TAG = re.compile(r"^([BI])-(.+)$")
 
 
 @DatasetReader.register("conll_ner")
-class ConllNerReader(DatasetReader):
+class ConllNerReader(WordTaggingReader):
     """Reads CoNLL 2002 (es, nl) and CoNLL 2003 (en, de) NER files.
 
     Registered as `"conll_ner"`. Whitespace-separated columns, the word first and the NER tag in
@@ -54,10 +52,7 @@ class ConllNerReader(DatasetReader):
         encoding: str = "utf-8",
         **kwargs: Any,
     ) -> None:
-        kwargs["manual_distributed_sharding"] = True
-        kwargs["manual_multiprocess_sharding"] = True
-        super().__init__(**kwargs)
-        self._token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
+        super().__init__(token_indexers, encoding, **kwargs)
         self._tag_column = tag_column
         self._convert_to_bio = convert_to_bio
         if entity_types == "conll":
@@ -66,7 +61,6 @@ class ConllNerReader(DatasetReader):
             raise ValueError(f'entity_types must be a list, "conll" or "any", not {entity_types!r}')
         self._entity_types = None if entity_types == "any" else set(entity_types)
         self._tag_map = dict(tag_map or {})
-        self._encoding = encoding
 
     def _read(self, file_path: str) -> Iterable[Instance]:
         path = cached_path(file_path)
@@ -95,39 +89,14 @@ class ConllNerReader(DatasetReader):
         tags = [self._normalise_tag(sentence, i) for i in range(len(words))]
         if self._convert_to_bio:
             tags = to_valid_bio(tags)
-        instance = self.text_to_instance(
-            words, conll_lines=sentence.lines, prefix_lines=sentence.prefix_lines
+        return self.file_instance(
+            words,
+            tags,
+            sentence.path,
+            sentence.line_numbers,
+            conll=sentence.lines,
+            prefix_lines=sentence.prefix_lines,
         )
-        instance.add_field(
-            "tags",
-            LocatedSequenceLabelField(
-                tags,
-                instance["tokens"],  # type: ignore[arg-type]
-                sentence.path,
-                sentence.line_numbers,
-            ),
-        )
-        return instance
-
-    def text_to_instance(  # type: ignore[override]
-        self,
-        words: list[str],
-        tags: Optional[list[str]] = None,
-        conll_lines: Optional[list[str]] = None,
-        prefix_lines: Optional[list[str]] = None,
-    ) -> Instance:
-        text_field = TextField([Token(word) for word in words])
-        metadata: dict[str, Any] = {"words": words}
-        if conll_lines is not None:
-            metadata["conll"] = conll_lines
-            metadata["prefix_lines"] = prefix_lines or []
-        fields: dict[str, Any] = {"tokens": text_field, "metadata": MetadataField(metadata)}
-        if tags is not None:
-            fields["tags"] = SequenceLabelField(tags, text_field)
-        return Instance(fields)
-
-    def apply_token_indexers(self, instance: Instance) -> None:
-        instance["tokens"].token_indexers = self._token_indexers  # type: ignore[attr-defined]
 
 
 @DatasetReader.register("chinese_ner")
