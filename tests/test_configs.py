@@ -13,6 +13,8 @@ def test_config_defaults_point_at_shipped_fixtures(config: Path) -> None:
     params = Params.from_file(str(config)).as_dict()
     for key in ("train_data_path", "validation_data_path"):
         assert (PROJECT_ROOT / params[key]).exists(), params[key]
+    embedder = params["model"]["text_field_embedder"]["token_embedders"]["tokens"]
+    assert embedder["freeze_layers"] == -1  # fine-tune everything unless `freeze` is set
     scheduler = params["trainer"]["learning_rate_scheduler"]
     assert scheduler == {"type": "linear_with_warmup_ratio", "warmup_ratio": 0.1}
     optimizer = params["trainer"]["optimizer"]
@@ -31,12 +33,14 @@ def test_pos_config_ext_vars(monkeypatch: pytest.MonkeyPatch) -> None:
         "batch_size": "16",
         "epochs": "3",
         "seed": "7",
+        "freeze": "3",
     }.items():
         monkeypatch.setenv(name, value)
     params = Params.from_file(str(PROJECT_ROOT / "training_configs" / "pos.jsonnet")).as_dict()
     embedder = params["model"]["text_field_embedder"]["token_embedders"]["tokens"]
     assert embedder["model_name"] == "bert-base-multilingual-cased"
     assert embedder["max_length"] == 128 and embedder["context"] == 64
+    assert embedder["freeze_layers"] == 3
     indexer = params["dataset_reader"]["token_indexers"]["tokens"]
     assert indexer["model_name"] == "bert-base-multilingual-cased"
     assert params["train_data_path"] == "en_ewt-ud-train.conllu"

@@ -5,6 +5,8 @@ local args = import 'args.libsonnet';
   encoder: args.str('encoder', 'fixtures/encoders/tiny-mbert'),
   seed: args.json('seed', 13),
   batch_size: args.json('batch_size', 32),
+  local freeze = args.str('freeze', 'none'),
+  freeze: if freeze == 'none' then -1 else std.parseJson(freeze),
 
   // Indexer + embedder pair for word-level tasks: the sliding window of section 5, 128 subwords
   // per window (special tokens included), each later window repeating the last 64 subwords of
@@ -19,6 +21,8 @@ local args = import 'args.libsonnet';
         model_name: $.encoder,
         max_length: args.json('max_length', 128),
         context: args.json('context', 64),
+        // Freeze the embeddings (0) and the n lowest blocks; "none" or -1 fine-tunes all.
+        freeze_layers: $.freeze,
       },
     },
   },

@@ -8,6 +8,7 @@ from allennlp.modules.scalar_mix import ScalarMix
 from allennlp.modules.token_embedders import PretrainedTransformerEmbedder, TokenEmbedder
 from allennlp.nn import util
 
+from xlt_allennlp.modules.freeze_layers import freeze_bottom_layers
 from xlt_allennlp.modules.sliding_window import sliding_windows
 
 
@@ -30,6 +31,9 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
     states including the embedding layer (13 for a 12-layer encoder), not the 12 of allennlp's
     built-in mix. The transformer's pooler (unused for words) is removed.
 
+    `freeze_layers` (paper section 5.2) freezes the embedding layer (n = 0) and the n lowest
+    transformer blocks; -1 (the default) fine-tunes everything.
+
     ```jsonnet
     "token_embedders": {"tokens": {"type": "pretrained_transformer_first_subword",
                                    "model_name": "bert-base-multilingual-cased",
@@ -44,6 +48,7 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
         max_length: int = 128,
         context: int = 64,
         train_parameters: bool = True,
+        freeze_layers: int = -1,
         last_layer_only: bool = True,
         reinit_modules: Optional[Union[int, tuple[int, ...], tuple[str, ...]]] = None,
         override_weights_file: Optional[str] = None,
@@ -71,6 +76,7 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
         # gradient (which DDP would otherwise need `find_unused_parameters` for).
         if getattr(self.transformer_model, "pooler", None) is not None:
             self.transformer_model.pooler = None
+        self.frozen_parameters, _ = freeze_bottom_layers(self.transformer_model, freeze_layers)
         tokenizer = PretrainedTransformerTokenizer(model_name, tokenizer_kwargs=tokenizer_kwargs)
         self._start_ids = [token.text_id for token in tokenizer.single_sequence_start_tokens]
         self._end_ids = [token.text_id for token in tokenizer.single_sequence_end_tokens]

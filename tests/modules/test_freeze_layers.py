@@ -1,0 +1,70 @@
+"""Layer freezing: frozen parameters get no gradient, no optimizer state and do not move."""
+
+import os
+
+import pytest
+import torch
+from allennlp.common import Params
+from allennlp.data import DataLoader, DatasetReader, Vocabulary
+from allennlp.models import Model
+from allennlp.training.optimizers import Optimizer
+
+from tests import PROJECT_ROOT, TINY_MBERT, TINY_XLMR, UD_FIXTURES
+from xlt_allennlp.modules.freeze_layers import embeddings_and_blocks
+
+
+def one_training_step(encoder: str, freeze: str) -> tuple[Model, dict, torch.optim.Optimizer]:
+    os.environ.update({"encoder": encoder, "freeze": freeze, "lr": "1e-2", "batch_size": "8"})
+    try:
+        params = Params.from_file(str(PROJECT_ROOT / "training_configs" / "pos.jsonnet"))
+    finally:
+        for key in ("encoder", "freeze", "lr", "batch_size"):
+            os.environ.pop(key)
+    reader = DatasetReader.from_params(params.pop("dataset_reader"))
+    loader = DataLoader.from_params(
+        params.pop("data_loader"), reader=reader, data_path=str(UD_FIXTURES / "en_dev.conllu")
+    )
+    vocab = Vocabulary.from_instances(loader.iter_instances())
+    loader.index_with(vocab)
+    model = Model.from_params(params.pop("model"), vocab=vocab)
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    # Exactly what allennlp's trainer hands to the optimizer.
+    trainable = [[n, p] for n, p in model.named_parameters() if p.requires_grad]
+    optimizer = Optimizer.from_params(
+        model_parameters=trainable, params=params.pop("trainer").pop("optimizer")
+    )
+    model.train()
+    model(**next(iter(loader)))["loss"].backward()
+    optimizer.step()
+    return model, before, optimizer
+
+
+@pytest.mark.parametrize("encoder", [TINY_MBERT, TINY_XLMR], ids=["bert", "xlmr"])
+@pytest.mark.parametrize("freeze", ["none", "0", "2", "4"])
+def test_frozen_layers_unchanged_others_trained(encoder: str, freeze: str) -> None:
+    model, before, optimizer = one_training_step(encoder, freeze)
+    transformer = model.text_field_embedder.token_embedder_tokens.transformer_model
+    embeddings, blocks = embeddings_and_blocks(transformer)
+    n = -1 if freeze == "none" else int(freeze)
+    frozen_modules = [] if n < 0 else [embeddings, *blocks[:n]]
+    frozen_ids = {id(p) for module in frozen_modules for p in module.parameters()}
+    optimizer_ids = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    for name, parameter in model.named_parameters():
+        if id(parameter) in frozen_ids:
+            assert parameter.grad is None, name
+            assert id(parameter) not in optimizer_ids and parameter not in optimizer.state, name
+            assert torch.equal(parameter, before[name]), name  # bit-identical, no weight decay
+    changed = [n for n, p in model.named_parameters() if not torch.equal(p, before[n])]
+    # Everything not frozen trains: the blocks above n and the tagging layer.
+    for index, block in enumerate(blocks):
+        moved = any(not torch.equal(p, before[nm]) for nm, p in model.named_parameters()
+                    if any(p is q for q in block.parameters()))  # fmt: skip
+        assert moved == (index >= n), index
+    assert any(name.startswith("tag_projection_layer") for name in changed)
+    assert (n < 0) == any(not torch.equal(p, before[nm]) for nm, p in model.named_parameters()
+                          if any(p is q for q in embeddings.parameters()))  # fmt: skip
+
+
+def test_freeze_out_of_range() -> None:
+    with pytest.raises(Exception, match="between -1 \\(none\\) and 4"):
+        one_training_step(TINY_MBERT, "5")
