@@ -76,7 +76,7 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
         # gradient (which DDP would otherwise need `find_unused_parameters` for).
         if getattr(self.transformer_model, "pooler", None) is not None:
             self.transformer_model.pooler = None
-        self.frozen_parameters, _ = freeze_bottom_layers(self.transformer_model, freeze_layers)
+        freeze_bottom_layers(self.transformer_model, freeze_layers)
         tokenizer = PretrainedTransformerTokenizer(model_name, tokenizer_kwargs=tokenizer_kwargs)
         self._start_ids = [token.text_id for token in tokenizer.single_sequence_start_tokens]
         self._end_ids = [token.text_id for token in tokenizer.single_sequence_end_tokens]
@@ -91,7 +91,6 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
                 f"max_length={max_length} exceeds what {model_name!r} can encode "
                 f"({position_limit} positions)"
             )
-        self._max_length = max_length
         self._window_content = max_length - num_special
         self._context = context
         sliding_windows(0, self._window_content, context)  # validates the two sizes early
