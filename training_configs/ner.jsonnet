@@ -36,3 +36,4 @@ local reader = {
 + recipe.data_paths('fixtures/data/ner/en_train.conll', 'fixtures/data/ner/en_dev.conll')
 + recipe.data_loaders
 + recipe.seeds
++ recipe.distributed

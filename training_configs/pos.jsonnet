@@ -32,3 +32,4 @@ local upos = ['ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM',
 + recipe.data_paths('fixtures/data/ud/en_train.conllu', 'fixtures/data/ud/en_dev.conllu')
 + recipe.data_loaders
 + recipe.seeds
++ recipe.distributed

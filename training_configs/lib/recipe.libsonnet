@@ -67,7 +67,11 @@ local args = import 'args.libsonnet';
   // Train / dev (/ test when `test_path` is set) files.
   data_paths(train, dev)::
     local test_path = args.str('test_path', '');
-    {
+    if test_path != '' && $.distributed != {} then
+      error ('test_path cannot be used with distributed training (workers/cuda_devices): ' +
+             'allennlp 2.10 evaluates it on the primary process only and crashes at the end. ' +
+             'Train without it, then run `allennlp evaluate` on the archive.')
+    else {
     train_data_path: args.str('train_path', train),
     validation_data_path: args.str('dev_path', dev),
     [if test_path != '' then 'test_data_path']: test_path,
@@ -75,4 +79,13 @@ local args = import 'args.libsonnet';
     },
 
   seeds: { random_seed: $.seed, numpy_seed: $.seed, pytorch_seed: $.seed },
+
+  // `workers=N` trains with allennlp's own distributed training (torch DDP, one process per
+  // device): N CPU processes (gloo) by default, or the GPUs listed in `cuda_devices` ("[0, 1]").
+  local workers = args.json('workers', 1),
+  distributed: if workers > 1 || args.str('cuda_devices', '') != '' then {
+    distributed: {
+      cuda_devices: args.json('cuda_devices', std.makeArray(workers, function(i) -1)),
+    },
+  } else {},
 }
