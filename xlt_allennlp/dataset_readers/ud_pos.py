@@ -53,11 +53,10 @@ class UdPosReader(WordTaggingReader):
             yield self.sentence_to_instance(sentence)
 
     def sentence_to_instance(self, sentence: ConlluSentence) -> Instance:
-        tags: Optional[list[str]] = [getattr(word, self._tag_column) for word in sentence.words]
-        if all(tag == "_" for tag in tags):  # type: ignore[union-attr]
-            tags = None  # an unannotated file: predict only
-        else:
-            for word, tag in zip(sentence.words, tags, strict=True):  # type: ignore[arg-type]
+        tags = [getattr(word, self._tag_column) for word in sentence.words]
+        annotated = any(tag != "_" for tag in tags)  # else: an unannotated file, predict only
+        if annotated:
+            for word, tag in zip(sentence.words, tags, strict=True):
                 if tag == "_" or (self._validate_tags and tag not in UPOS_TAGS):
                     raise DataFormatError(
                         sentence.path,
@@ -67,7 +66,7 @@ class UdPosReader(WordTaggingReader):
                     )
         return self.file_instance(
             [word.form for word in sentence.words],
-            tags,
+            tags if annotated else None,
             sentence.path,
             [word.line_number for word in sentence.words],
             conllu=sentence.lines,

@@ -28,7 +28,9 @@ def embeddings_and_blocks(
         raise ConfigurationError(
             f"cannot find the {num_layers} transformer blocks of {type(base).__name__}"
         )
-    embeddings = getattr(base, "embeddings", None) or base.get_input_embeddings()
+    embeddings = getattr(base, "embeddings", None)
+    if embeddings is None:
+        embeddings = base.get_input_embeddings()
     return embeddings, blocks
 
 
