@@ -42,14 +42,19 @@ def train_config(
 
 
 def _session_run(
-    factory: pytest.TempPathFactory, config: str, train_path: Path
+    factory: pytest.TempPathFactory,
+    config: str,
+    train_path: Path,
+    ext_vars: dict[str, str] | None = None,
 ) -> tuple[Path, dict[str, float]]:
     directory = factory.mktemp(config.split(".")[0] + "_run")
     cwd = os.getcwd()
     os.chdir(PROJECT_ROOT)
     try:
         metrics = train_config(
-            config, directory / "run", {**TINY_TRAINING, "train_path": str(train_path)}
+            config,
+            directory / "run",
+            {**TINY_TRAINING, "train_path": str(train_path), **(ext_vars or {})},
         )
     finally:
         os.chdir(cwd)
@@ -66,3 +71,15 @@ def pos_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, f
 def ner_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, float]]:
     """An NER tagger (softmax head) trained once per session on the English CoNLL fixture."""
     return _session_run(tmp_path_factory, "ner.jsonnet", NER_FIXTURES / "en_train.conll")
+
+
+# The tiny random-weight encoder needs more updates for parsing than for tagging.
+PARSING_TRAINING = {"lr": "3e-3", "epochs": "15", "batch_size": "8"}
+
+
+@pytest.fixture(scope="session")
+def parsing_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, float]]:
+    """A parser (no gold POS input) trained once per session on the English UD fixture."""
+    return _session_run(
+        tmp_path_factory, "parsing.jsonnet", UD_FIXTURES / "en_train.conllu", PARSING_TRAINING
+    )

@@ -58,3 +58,21 @@ def test_every_upos_and_conll_tag_is_a_label() -> None:
     assert len(set(pos["vocabulary"]["tokens_to_add"]["labels"])) == 17
     ner = Params.from_file(str(PROJECT_ROOT / "training_configs" / "ner.jsonnet")).as_dict()
     assert len(set(ner["vocabulary"]["tokens_to_add"]["labels"])) == 9
+
+
+def test_parsing_config_ext_vars(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(PROJECT_ROOT / "training_configs" / "parsing.jsonnet")
+    params = Params.from_file(path).as_dict()
+    assert "pos_tag_embedding" not in params["model"]  # the paper's Z parser by default
+    assert params["dataset_reader"]["max_words"] is None  # training keeps every sentence
+    assert params["validation_dataset_reader"]["max_words"] == 140
+    embedder = params["model"]["text_field_embedder"]["token_embedders"]["tokens"]
+    assert embedder["max_length"] == 512 and embedder["context"] == 256
+    assert len(set(params["vocabulary"]["tokens_to_add"]["head_tags"])) == 37
+    assert len(set(params["vocabulary"]["tokens_to_add"]["pos"])) == 17
+    assert params["data_loader"]["batch_sampler"]["sorting_keys"] == ["words"]
+    monkeypatch.setenv("use_pos", "true")
+    monkeypatch.setenv("max_words", "null")
+    params = Params.from_file(path).as_dict()
+    assert params["model"]["pos_tag_embedding"]["vocab_namespace"] == "pos"
+    assert params["validation_dataset_reader"]["max_words"] is None

@@ -1,3 +1,4 @@
 from xlt_allennlp.models.first_subword_tagger import FirstSubwordTagger
+from xlt_allennlp.models.transformer_biaffine_parser import TransformerBiaffineParser
 
-__all__ = ["FirstSubwordTagger"]
+__all__ = ["FirstSubwordTagger", "TransformerBiaffineParser"]

@@ -1,3 +1,6 @@
 from xlt_allennlp.predictors.first_subword_tagger import FirstSubwordTaggerPredictor
+from xlt_allennlp.predictors.transformer_biaffine_parser import (
+    TransformerBiaffineParserPredictor,
+)
 
-__all__ = ["FirstSubwordTaggerPredictor"]
+__all__ = ["FirstSubwordTaggerPredictor", "TransformerBiaffineParserPredictor"]

@@ -1,0 +1,67 @@
+// UD dependency parsing, zero-shot cross-lingual (Wu & Dredze 2019, sections 4.5 and 5).
+// Dozat & Manning's biaffine parser with the multilingual encoder in place of the LSTM; train on
+// English, select on English dev (LAS), evaluate unchanged on other languages:
+//   allennlp train training_configs/parsing.jsonnet -s runs/parsing --include-package xlt_allennlp
+//   encoder=bert-base-multilingual-cased train_path=en_ewt-ud-train.conllu \
+//     dev_path=en_ewt-ud-dev.conllu allennlp train training_configs/parsing.jsonnet -s runs/parsing
+// use_pos=true adds the gold UPOS embedding to the encoder output (the paper's "Z+POS").
+// Settings read through `args`/`recipe` can be changed from the environment (see README).
+local args = import 'lib/args.libsonnet';
+local recipe = import 'lib/recipe.libsonnet';
+
+local use_pos = args.json('use_pos', false);
+local coarse = args.json('coarse_relations', true);
+local upos = ['ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART', 'PRON',
+              'PROPN', 'PUNCT', 'SCONJ', 'SYM', 'VERB', 'X'];
+// The 37 UD v2 relations: all are labels of the model, seen in English training or not.
+local relations = [
+  'acl', 'advcl', 'advmod', 'amod', 'appos', 'aux', 'case', 'cc', 'ccomp', 'clf', 'compound',
+  'conj', 'cop', 'csubj', 'dep', 'det', 'discourse', 'dislocated', 'expl', 'fixed', 'flat',
+  'goeswith', 'iobj', 'list', 'mark', 'nmod', 'nsubj', 'nummod', 'obj', 'obl', 'orphan',
+  'parataxis', 'punct', 'reparandum', 'root', 'vocative', 'xcomp',
+];
+
+local reader(max_words) = {
+  type: 'ud_parsing',
+  coarse_relations: coarse,
+  max_words: max_words,
+  token_indexers: recipe.first_subword_indexer,
+};
+
+// Sort batches by the parser's text field, `words`.
+local by_words = { batch_sampler+: { sorting_keys: ['words'] } };
+
+{
+  // Training keeps every sentence; evaluation keeps sentences of up to 140 words (the paper's
+  // threshold; the number skipped is logged). max_words=null evaluates every sentence.
+  dataset_reader: reader(null),
+  validation_dataset_reader: reader(args.json('max_words', 140)),
+  model: {
+    type: 'transformer_biaffine_parser',
+    // One window holds 512 subwords (special tokens included), which covers the first 140
+    // words of almost any sentence, as in the paper; longer inputs slide (256 subwords context).
+    text_field_embedder: recipe.first_subword_embedder + {
+      token_embedders+: {
+        tokens+: { max_length: args.json('max_length', 512), context: args.json('context', 256) },
+      },
+    },
+    arc_representation_dim: args.json('arc_dim', 500),
+    tag_representation_dim: args.json('tag_dim', 100),
+    [if use_pos then 'pos_tag_embedding']: {
+      embedding_dim: args.json('pos_dim', 100),
+      vocab_namespace: 'pos',
+    },
+    dropout: args.json('dropout', 0.1),
+    input_dropout: args.json('input_dropout', 0.1),
+    report_unexcluded_scores: args.json('report_unexcluded_scores', false),
+  },
+  vocabulary: {
+    tokens_to_add: { pos: upos } + (if coarse then { head_tags: relations } else {}),
+  },
+  trainer: recipe.trainer('+LAS'),
+  data_loader: recipe.data_loaders.data_loader + by_words,
+  validation_data_loader: recipe.data_loaders.validation_data_loader + by_words,
+}
++ recipe.data_paths('fixtures/data/ud/en_train.conllu', 'fixtures/data/ud/en_dev.conllu')
++ recipe.seeds
++ recipe.distributed
