@@ -9,8 +9,11 @@ from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 
 from tests import PROJECT_ROOT, UD_FIXTURES
+from tests.models.test_transformer_biaffine_parser import small_parser
 from tests.predictors.test_first_subword_tagger import run_predict
 from xlt_allennlp.data.conllu import read_conllu
+from xlt_allennlp.dataset_readers import UdParsingReader
+from xlt_allennlp.predictors import TransformerBiaffineParserPredictor
 
 
 def conll18_scores(gold_file: Path, system_file: Path, max_words: int = 140) -> dict[str, float]:
@@ -111,3 +114,13 @@ def test_json_lines_input_and_output_formats(parsing_run: tuple[Path, dict]) -> 
         Predictor.from_archive(archive, extra_args={"output_format": "xml"})
     with pytest.raises(ValueError, match="'pos' has 1 tags for 2 words"):
         predictor.predict_json({"words": ["a", "b"], "pos": ["DET"]})
+
+
+def test_gold_pos_parser_needs_pos_for_every_input() -> None:
+    parser, instances = small_parser(pos_dim=8)
+    reader = UdParsingReader(token_indexers=instances[0]["words"].token_indexers)
+    predictor = TransformerBiaffineParserPredictor(parser, reader)
+    (result,) = predictor.predict_batch_json([{"words": ["a", "b"], "pos": ["DET", "NOUN"]}])
+    assert len(result["predicted_heads"]) == 2
+    with pytest.raises(ValueError, match="embeds gold UPOS tags .* missing for 'Hallo Welt'"):
+        predictor.predict_json({"words": ["Hallo", "Welt"]})
