@@ -76,15 +76,21 @@ def test_predicted_conllu_is_valid_and_scores_match_conll18(
         assert sum(1 for t in words if t["head"] == 0) == 1
         assert all(t["deprel"] and ":" not in t["deprel"] for t in words)
 
+    # Zero-shot evaluation on several languages at once; Spanish checked against CoNLL 2018.
     evaluated = tmp_path / "metrics.json"
     command = [
-        sys.executable, "-m", "allennlp", "evaluate", str(archive), str(source),
-        "--output-file", str(evaluated), "-o", '{"model.report_unexcluded_scores": true}',
+        sys.executable, "-m", "allennlp", "evaluate-languages", str(archive), str(source),
+        str(UD_FIXTURES / "de_test.conllu"), str(UD_FIXTURES / "zh_test.conllu"),
+        "--metrics", "UAS,LAS", "--output-file", str(evaluated),
+        "-o", '{"model.report_unexcluded_scores": true}',
     ]  # fmt: skip
     result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "kept 59 sentences, skipped 1 with more than 140 words" in result.stderr
-    metrics = json.loads(evaluated.read_text())
+    assert "es_test.conllu: kept 59 sentences, skipped 1 with more than 140 words" in result.stderr
+    assert "| language | UAS | LAS |" in result.stdout and "| zh |" in result.stdout
+    results = json.loads(evaluated.read_text())["results"]
+    assert sorted(results) == ["de", "es", "zh"]
+    metrics = results["es"]
     expected = conll18_scores(source, output)
     for name, value in expected.items():
         assert metrics[name] == pytest.approx(value), name
