@@ -5,6 +5,7 @@
 //     allennlp train training_configs/ner.jsonnet -s runs/ner
 // German CoNLL 2003 files are Latin-1: evaluate them with
 //   -o '{"validation_dataset_reader.encoding": "latin-1"}' (see README).
+// mode=feature trains the paper's feature-based variant (frozen encoder, layer mix, BiLSTM).
 local args = import 'lib/args.libsonnet';
 local recipe = import 'lib/recipe.libsonnet';
 
@@ -20,6 +21,8 @@ local reader = {
   model: {
     type: 'first_subword_tagger',
     text_field_embedder: recipe.first_subword_embedder,
+    // null when fine-tuning; the BiLSTM over the frozen encoder's layer mix with mode=feature.
+    encoder: recipe.word_encoder,
     dropout: args.json('dropout', 0.1),
     label_encoding: 'BIO',
     // Softmax head (the paper's) by default; crf=true adds a BIO-constrained CRF.

@@ -5,6 +5,7 @@
 //   encoder=bert-base-multilingual-cased train_path=en_ewt-ud-train.conllu \
 //     dev_path=en_ewt-ud-dev.conllu allennlp train training_configs/parsing.jsonnet -s runs/parsing
 // use_pos=true adds the gold UPOS embedding to the encoder output (the paper's "Z+POS").
+// mode=feature trains the paper's feature-based variant (frozen encoder, layer mix, BiLSTM).
 // Settings read through `args`/`recipe` can be changed from the environment (see README).
 local args = import 'lib/args.libsonnet';
 local recipe = import 'lib/recipe.libsonnet';
@@ -45,6 +46,9 @@ local by_words = { batch_sampler+: { sorting_keys: ['words'] } };
         tokens+: { max_length: args.json('max_length', 512), context: args.json('context', 256) },
       },
     },
+    // null when fine-tuning (the encoder output, + the POS embedding, goes straight to the
+    // biaffine scorers); the BiLSTM over the frozen encoder's layer mix with mode=feature.
+    encoder: recipe.parser_encoder(if use_pos then args.json('pos_dim', 100) else 0),
     arc_representation_dim: args.json('arc_dim', 500),
     tag_representation_dim: args.json('tag_dim', 100),
     [if use_pos then 'pos_tag_embedding']: {

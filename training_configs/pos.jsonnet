@@ -3,6 +3,7 @@
 //   allennlp train training_configs/pos.jsonnet -s runs/pos --include-package xlt_allennlp
 //   encoder=bert-base-multilingual-cased train_path=en_ewt-ud-train.conllu \
 //     dev_path=en_ewt-ud-dev.conllu allennlp train training_configs/pos.jsonnet -s runs/pos
+// mode=feature trains the paper's feature-based variant (frozen encoder, layer mix, BiLSTM).
 // Settings read through `args`/`recipe` can be changed from the environment (see README).
 local args = import 'lib/args.libsonnet';
 local recipe = import 'lib/recipe.libsonnet';
@@ -24,6 +25,8 @@ local upos = ['ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM',
   model: {
     type: 'first_subword_tagger',
     text_field_embedder: recipe.first_subword_embedder,
+    // null when fine-tuning; the BiLSTM over the frozen encoder's layer mix with mode=feature.
+    encoder: recipe.word_encoder,
     dropout: args.json('dropout', 0.1),
   },
   vocabulary: if tag_column == 'upos' then { tokens_to_add: { labels: upos } } else {},

@@ -1,12 +1,48 @@
-// The shared training recipe of Wu & Dredze (2019, section 5), used by every task config.
+// The shared training recipes of Wu & Dredze (2019, section 5), used by every task config.
+//
+// `mode` selects the strategy (section 5.2):
+//   finetune (default)  the encoder is fine-tuned with the task head (optionally with its bottom
+//                       layers frozen: `freeze`); AdamW, linear warmup over 10% of the steps,
+//                       then linear decay; `epochs` (default 4) epochs.
+//   feature             the paper's "Feat": the encoder is frozen and is a feature extractor; a
+//                       learned softmax-weighted mix of ALL its hidden states (embeddings
+//                       included: 13 for a 12-layer encoder) with a learned scale feeds a 2-layer
+//                       BiLSTM of the encoder's hidden size trained from scratch (max-pooled over
+//                       time for sentence tasks). Adam, lr 1e-3, the lr halved after every epoch
+//                       without a new best dev score, training stopped once the lr is below
+//                       `min_lr` (1e-5); `epochs` (default 100) is only an upper bound.
+// A task config uses `first_subword_embedder` (or `embedder_strategy` in its own embedder),
+// `trainer(metric)`, and the encoder slots `word_encoder` / `parser_encoder(pos_dim)` /
+// `sentence_encoders`, which are null (or first-token pooling) when fine-tuning.
 local args = import 'args.libsonnet';
 
+local mode = args.str('mode', 'finetune');
+local feature = mode == 'feature';
+local freeze_arg = args.str('freeze', 'none');
+local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
+
 {
+  assert mode == 'finetune' || mode == 'feature' :
+         "mode must be 'finetune' or 'feature', not '" + mode + "'",
+  assert !(feature && freeze != -1) :
+         'freeze cannot be combined with mode=feature: the feature-based mode freezes the ' +
+         'whole encoder (and mixes all its layers); freeze=n fine-tunes the layers above n',
+
+  mode: mode,
+  feature: feature,
   encoder: args.str('encoder', 'fixtures/encoders/tiny-mbert'),
   seed: args.json('seed', 13),
   batch_size: args.json('batch_size', 32),
-  local freeze = args.str('freeze', 'none'),
-  freeze: if freeze == 'none' then -1 else std.parseJson(freeze),
+  // Freeze the embeddings (0) and the n lowest blocks; "none" (-1) fine-tunes all. Always -1 in
+  // feature mode, where the whole encoder is frozen by `embedder_strategy` instead.
+  freeze: freeze,
+
+  // What the strategy sets on a transformer token embedder of this package (merge it into the
+  // embedder's config): the frozen bottom layers when fine-tuning; in feature mode a frozen
+  // encoder (no gradients, no optimizer state, eval mode) and the mix of all hidden states.
+  embedder_strategy:
+    if feature then { train_parameters: false, last_layer_only: false }
+    else { freeze_layers: $.freeze },
 
   // Indexer + embedder pair for word-level tasks: the sliding window of section 5, 128 subwords
   // per window (special tokens included), each later window repeating the last 64 subwords of
@@ -21,10 +57,36 @@ local args = import 'args.libsonnet';
         model_name: $.encoder,
         max_length: args.json('max_length', 128),
         context: args.json('context', 64),
-        // Freeze the embeddings (0) and the n lowest blocks; "none" or -1 fine-tunes all.
-        freeze_layers: $.freeze,
-      },
+      } + $.embedder_strategy,
     },
+  },
+
+  // The feature-based mode's 2-layer BiLSTM, hidden size = the encoder's (read from its config
+  // by `transformer_sized_lstm`, so one config fits every encoder); its input is the encoder's
+  // hidden size + `extra_input_dim`.
+  lstm(extra_input_dim=0):: {
+    type: 'transformer_sized_lstm',
+    model_name: $.encoder,
+    num_layers: 2,
+    bidirectional: true,
+    [if extra_input_dim != 0 then 'extra_input_dim']: extra_input_dim,
+  },
+  // Seq2SeqEncoder between the word embedder and a word-level head (the tagger's `encoder`):
+  // null when fine-tuning, the BiLSTM in feature mode.
+  word_encoder: if feature then $.lstm() else null,
+  // The same for the biaffine parser, whose encoder input is the encoder output + the gold-POS
+  // embedding (`pos_dim`, 0 without POS). Null when fine-tuning: the parser's default
+  // pass-through encoder then sizes itself from the embedder (+ POS embedding).
+  parser_encoder(pos_dim=0):: if feature then $.lstm(pos_dim) else null,
+  // Sequence-to-vector pieces of a sentence classifier: when fine-tuning no seq2seq encoder and
+  // the first token ([CLS] / <s>) of the last layer; in feature mode the BiLSTM and max pooling
+  // over time of its 2 x hidden-size output.
+  sentence_encoders: if feature then {
+    seq2seq_encoder: $.lstm(),
+    seq2vec_encoder: { type: 'max_pooler', model_name: $.encoder, hidden_size_multiple: 2 },
+  } else {
+    seq2seq_encoder: null,
+    seq2vec_encoder: { type: 'first_token_pooler', model_name: $.encoder },
   },
 
   // Length-bucketed batches: little compute goes to padding.
@@ -40,10 +102,26 @@ local args = import 'args.libsonnet';
   },
 
   trainer(validation_metric):: {
-    num_epochs: args.json('epochs', 4),
+    num_epochs: args.json('epochs', if feature then 100 else 4),
     cuda_device: args.json('cuda_device', -1),
     validation_metric: validation_metric,
     grad_norm: 1.0,
+    checkpointer: { keep_most_recent_by_count: 1 },
+  } + (if feature then {
+    // Adam, lr 1e-3; the lr is halved after every epoch whose dev score is not a new best, and
+    // training stops once it is below 1e-5. The learned layer weights are logged after every
+    // epoch and written to layer_weights.json.
+    optimizer: { type: 'adam', lr: args.json('lr', 1e-3) },
+    learning_rate_scheduler: {
+      type: 'reduce_on_validation_plateau',
+      factor: args.json('lr_factor', 0.5),
+      patience: 0,
+    },
+    callbacks: [
+      { type: 'stop_when_lr_below', min_lr: args.json('min_lr', 1e-5) },
+      { type: 'layer_weights' },
+    ],
+  } else {
     optimizer: {
       // Adam(W) with beta 0.9/0.999 and weight decay 0.01 (not on biases and LayerNorm
       // weights, as in BERT).
@@ -61,8 +139,7 @@ local args = import 'args.libsonnet';
       type: 'linear_with_warmup_ratio',
       warmup_ratio: args.json('warmup_ratio', 0.1),
     },
-    checkpointer: { keep_most_recent_by_count: 1 },
-  },
+  }),
 
   // Train / dev (/ test when `test_path` is set) files.
   data_paths(train, dev)::

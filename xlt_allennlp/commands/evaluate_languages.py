@@ -87,6 +87,7 @@ def evaluate_languages(
 ) -> dict[str, dict[str, float]]:
     """Evaluates an archived model on every (language, file); returns metrics per language."""
     pairs = parse_inputs(inputs)
+    explicit = {item.partition("=")[0] for item in inputs if "=" in item}
     archive = load_archive(archive_file, cuda_device=cuda_device, overrides=overrides)
     config = deepcopy(archive.config)
     prepare_environment(config)
@@ -103,9 +104,11 @@ def evaluate_languages(
                 params["batch_sampler"]["batch_size"] = batch_size
             else:
                 params["batch_size"] = batch_size
-        data_loader = DataLoader.from_params(
-            params=params, reader=archive.validation_dataset_reader, data_path=path
-        )
+        reader = archive.validation_dataset_reader
+        if language in explicit and hasattr(reader, "for_language"):
+            # A reader of multi-language files (`xnli`) reads only this language's rows.
+            reader = reader.for_language(language)
+        data_loader = DataLoader.from_params(params=params, reader=reader, data_path=path)
         data_loader.index_with(model.vocab)
         scores = evaluator(model, data_loader)
         results[language] = {
@@ -128,7 +131,10 @@ class EvaluateLanguages(Subcommand):
 
     Evaluates one trained model unchanged on one file per language and prints a per-language
     table (plus the zero-shot average over the languages other than `--source-language`).
-    Languages come from the file name prefix (`de_test.conllu` -> de) or `LANG=PATH`.
+    Languages come from the file name prefix (`de_test.conllu` -> de) or `LANG=PATH`. With
+    `LANG=PATH` and a reader that selects languages (`xnli`), only that language's rows of the
+    file are read, so one multi-language file gives one row per language
+    (`en=xnli.test.tsv de=xnli.test.tsv ...`).
     """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -1,9 +1,12 @@
-"""Learning-rate schedules of the paper's recipe."""
+"""Learning-rate schedules of the paper's recipes (fine-tuning and feature-based)."""
 
 import logging
 
 import torch
 from allennlp.training.learning_rate_schedulers import LearningRateScheduler, PolynomialDecay
+from allennlp.training.learning_rate_schedulers.learning_rate_scheduler import (
+    _PyTorchLearningRateSchedulerWithMetricsWrapper,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,4 +54,54 @@ class LinearWithWarmupRatio(PolynomialDecay):
             warmup_steps=warmup_steps,
             end_learning_rate=0.0,
             last_epoch=last_epoch,
+        )
+
+
+@LearningRateScheduler.register("reduce_on_validation_plateau")
+class ReduceOnValidationPlateau(_PyTorchLearningRateSchedulerWithMetricsWrapper):
+    """Multiplies the learning rate by `factor` whenever the validation metric does not improve.
+
+    Registered as `"reduce_on_validation_plateau"`; the defaults are the feature-based recipe of
+    Wu & Dredze (2019, section 5.2): halve the learning rate after every epoch whose dev score
+    is not a new best. Pair it with the `stop_when_lr_below` callback for "stop when the
+    learning rate drops below 1e-5".
+
+    Why not allennlp's `reduce_on_plateau`: (1) it passes `verbose` to torch's
+    `ReduceLROnPlateau`, which torch 2.x no longer accepts, so it cannot be built on this stack;
+    (2) its `mode` is easy to get wrong: allennlp's trainer steps the scheduler with the
+    trainer's *signed* score (`+accuracy` -> accuracy, `-loss` -> minus the loss), which is
+    always higher-is-better, so the mode here is always `"max"`, whatever the
+    `validation_metric`. With `threshold: 0` (absolute) "improves" means what the trainer's
+    best-model tracking means: strictly better than every earlier epoch. `eps` defaults to 0
+    (torch: 1e-8, which silently stops halving below 2e-8), so the stop rule alone decides.
+
+    ```jsonnet
+    "learning_rate_scheduler": {"type": "reduce_on_validation_plateau", "factor": 0.5,
+                                "patience": 0}
+    ```
+    """
+
+    def __init__(
+        self,
+        optimizer: torch.optim.Optimizer,
+        factor: float = 0.5,
+        patience: int = 0,
+        threshold: float = 0.0,
+        threshold_mode: str = "abs",
+        cooldown: int = 0,
+        min_lr: float = 0.0,
+        eps: float = 0.0,
+    ) -> None:
+        super().__init__(
+            torch.optim.lr_scheduler.ReduceLROnPlateau(
+                optimizer,
+                mode="max",
+                factor=factor,
+                patience=patience,
+                threshold=threshold,
+                threshold_mode=threshold_mode,  # type: ignore[arg-type]
+                cooldown=cooldown,
+                min_lr=min_lr,
+                eps=eps,
+            )
         )

@@ -1,5 +1,6 @@
 """Sliding-window transformer embedder that returns the first subword's vector for every word."""
 
+import contextlib
 from typing import Any, Optional, Union
 
 import torch
@@ -34,6 +35,13 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
     `freeze_layers` (paper section 5.2) freezes the embedding layer (n = 0) and the n lowest
     transformer blocks; -1 (the default) fine-tunes everything.
 
+    Feature-based mode (paper section 5.2, "Feat"): `train_parameters: false` freezes the whole
+    transformer and `last_layer_only: false` adds the learned 13-way mix. A fully frozen
+    transformer (also `freeze_layers` = its number of blocks) is a fixed feature extractor: it
+    runs under `torch.no_grad()` (no activations kept for backward: faster, less memory; the mix
+    above it still trains) and in eval mode, so its dropout is off and the features are the same
+    at every epoch (`eval_mode`, default: whether the transformer is fully frozen).
+
     ```jsonnet
     "token_embedders": {"tokens": {"type": "pretrained_transformer_first_subword",
                                    "model_name": "bert-base-multilingual-cased",
@@ -55,6 +63,7 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
         override_weights_strip_prefix: Optional[str] = None,
         load_weights: bool = True,
         gradient_checkpointing: Optional[bool] = None,
+        eval_mode: Optional[bool] = None,
         tokenizer_kwargs: Optional[dict[str, Any]] = None,
         transformer_kwargs: Optional[dict[str, Any]] = None,
     ) -> None:
@@ -77,6 +86,12 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
         if getattr(self.transformer_model, "pooler", None) is not None:
             self.transformer_model.pooler = None
         freeze_bottom_layers(self.transformer_model, freeze_layers)
+        if eval_mode is None:
+            eval_mode = not self._transformer_trains()
+        # allennlp's embedder keeps its transformer in eval mode whatever `train()` says.
+        self._matched_embedder.eval_mode = eval_mode
+        if eval_mode:
+            self.transformer_model.eval()
         tokenizer = PretrainedTransformerTokenizer(model_name, tokenizer_kwargs=tokenizer_kwargs)
         self._start_ids = [token.text_id for token in tokenizer.single_sequence_start_tokens]
         self._end_ids = [token.text_id for token in tokenizer.single_sequence_end_tokens]
@@ -109,6 +124,9 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
 
     def get_output_dim(self) -> int:
         return self.output_dim
+
+    def _transformer_trains(self) -> bool:
+        return any(p.requires_grad for p in self.transformer_model.parameters())
 
     def forward(
         self,
@@ -176,11 +194,14 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
             return input_ids.new_zeros(
                 (0, input_ids.size(1), self.output_dim), dtype=torch.get_default_dtype()
             )
-        output = self.transformer_model(
-            input_ids=input_ids,
-            attention_mask=attention_mask.long(),
-            output_hidden_states=self._scalar_mix is not None,
-        )
+        # Read at every call: the trainer's `no_grad` option may freeze parameters after __init__.
+        frozen = not self._transformer_trains()
+        with torch.no_grad() if frozen else contextlib.nullcontext():
+            output = self.transformer_model(
+                input_ids=input_ids,
+                attention_mask=attention_mask.long(),
+                output_hidden_states=self._scalar_mix is not None,
+            )
         if self._scalar_mix is None:
             return output.last_hidden_state
         return self._scalar_mix(list(output.hidden_states), attention_mask)

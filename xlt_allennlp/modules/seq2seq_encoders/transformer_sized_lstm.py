@@ -1,0 +1,48 @@
+"""The feature-based mode's BiLSTM, sized from the encoder it runs on."""
+
+from typing import Optional
+
+from allennlp.modules.seq2seq_encoders import LstmSeq2SeqEncoder, Seq2SeqEncoder
+
+from xlt_allennlp.modules.transformer_size import transformer_hidden_size
+
+
+@Seq2SeqEncoder.register("transformer_sized_lstm")
+class TransformerSizedLstm(LstmSeq2SeqEncoder):
+    """allennlp's `lstm` encoder whose sizes come from a transformer's config.
+
+    Registered as `"transformer_sized_lstm"`. The feature-based mode of Wu & Dredze (2019,
+    section 5.2) runs a 2-layer BiLSTM with hidden size d_h (the encoder's hidden size, per
+    direction) over the mixed encoder layers. A config cannot know d_h (64 for a test encoder,
+    768 for mBERT), so this subclass of `LstmSeq2SeqEncoder` reads it from `model_name`'s
+    `config.json`: input size d_h + `extra_input_dim` (e.g. a gold-POS embedding concatenated to
+    the encoder output), hidden size d_h unless `hidden_size` is given; output size
+    2 x hidden size when bidirectional.
+
+    ```jsonnet
+    "encoder": {"type": "transformer_sized_lstm", "model_name": "bert-base-multilingual-cased",
+                "num_layers": 2, "bidirectional": true, "extra_input_dim": 0}
+    ```
+    """
+
+    def __init__(
+        self,
+        model_name: str,
+        num_layers: int = 2,
+        bidirectional: bool = True,
+        hidden_size: Optional[int] = None,
+        extra_input_dim: int = 0,
+        dropout: float = 0.0,
+        bias: bool = True,
+        stateful: bool = False,
+    ) -> None:
+        encoder_size = transformer_hidden_size(model_name)
+        super().__init__(
+            input_size=encoder_size + extra_input_dim,
+            hidden_size=encoder_size if hidden_size is None else hidden_size,
+            num_layers=num_layers,
+            bias=bias,
+            dropout=dropout,
+            bidirectional=bidirectional,
+            stateful=stateful,
+        )

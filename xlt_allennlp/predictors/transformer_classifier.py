@@ -1,0 +1,52 @@
+"""`allennlp predict` for text (pair) classifiers: one JSON line per input, in order."""
+
+import json
+
+from allennlp.common.util import JsonDict
+from allennlp.data import Instance
+from allennlp.predictors import Predictor
+
+# Metadata of file input (read with --use-dataset-reader) copied to each prediction.
+_ECHOED = ("line", "language", "pair_id", "gold_label")
+
+
+@Predictor.register("transformer_classifier")
+class TransformerClassifierPredictor(Predictor):
+    """Predictor for `transformer_classifier` models (their default predictor).
+
+    Registered as `"transformer_classifier"`. Input: with `--use-dataset-reader`, a data file
+    the model's reader reads (MLDoc `LABEL<TAB>text`, XNLI/MultiNLI TSV or JSON lines); otherwise
+    JSON lines with the keys the reader needs: `{"text": ...}` for `mldoc` (split into sentences,
+    the first two used), `{"premise": ..., "hypothesis": ...}` for `xnli`. Output: one JSON line
+    per input, in input order: `{"label": ..., "probabilities": {label: probability, ...}}`,
+    plus, for file input, the input's `line`, `gold_label` and (XNLI) `language` and `pair_id`.
+    """
+
+    def _json_to_instance(self, json_dict: JsonDict) -> Instance:
+        keys: tuple[str, ...] = getattr(self._dataset_reader, "json_keys", ())
+        missing = [key for key in keys if not isinstance(json_dict.get(key), str)]
+        if not keys or missing:
+            raise ValueError(
+                f"each JSON input of this model needs the string key(s) {list(keys)}; "
+                f"got keys {sorted(json_dict)}"
+            )
+        return self._dataset_reader.text_to_instance(  # type: ignore[call-arg]
+            **{key: json_dict[key] for key in keys}
+        )
+
+    def predict_instance(self, instance: Instance) -> JsonDict:
+        return self.predict_batch_instance([instance])[0]
+
+    def predict_batch_instance(self, instances: list[Instance]) -> list[JsonDict]:
+        outputs = super().predict_batch_instance(instances)
+        results = []
+        for instance, output in zip(instances, outputs, strict=True):
+            result: JsonDict = {"label": output["label"], "probabilities": output["probabilities"]}
+            if "metadata" in instance:
+                metadata = instance["metadata"].metadata  # type: ignore[attr-defined]
+                result.update({key: metadata[key] for key in _ECHOED if key in metadata})
+            results.append(result)
+        return results
+
+    def dump_line(self, outputs: JsonDict) -> str:
+        return json.dumps(outputs, ensure_ascii=False) + "\n"

@@ -1,0 +1,159 @@
+"""Trainer callbacks of the feature-based recipe: the learning-rate stop rule, layer weights."""
+
+import json
+import logging
+import os
+from typing import TYPE_CHECKING, Any, Optional
+
+import torch
+from allennlp.modules.scalar_mix import ScalarMix
+from allennlp.training.callbacks import TrainerCallback
+
+if TYPE_CHECKING:
+    from allennlp.training.gradient_descent_trainer import GradientDescentTrainer
+
+logger = logging.getLogger(__name__)
+
+LAYER_WEIGHTS_FILE = "layer_weights.json"
+
+
+@TrainerCallback.register("stop_when_lr_below")
+class StopWhenLrBelow(TrainerCallback):
+    """Ends training after the epoch at which the learning rate falls below `min_lr`.
+
+    Registered as `"stop_when_lr_below"`. With `reduce_on_validation_plateau` this is the
+    feature-based recipe of Wu & Dredze (2019, section 5.2): halve the learning rate whenever
+    dev does not improve, stop when it drops below 1e-5. The trainer steps the scheduler right
+    before calling `on_epoch`, so the rate checked is the one the next epoch would use.
+
+    allennlp 2.10's trainer has no public "stop" call; a callback that raised would lose the
+    run. This one uses the trainer's own early-stopping path instead: it sets the metric
+    tracker's patience to 0, so the trainer finishes the epoch as usual (checkpoint, best
+    weights), leaves its epoch loop and writes `metrics.json` and `model.tar.gz` exactly as
+    when `patience` runs out. All distributed workers see the same learning rate (the dev
+    metric is reduced across workers), so they stop together.
+
+    ```jsonnet
+    "callbacks": [{"type": "stop_when_lr_below", "min_lr": 1e-5}]
+    ```
+    """
+
+    def __init__(self, serialization_dir: str, min_lr: float = 1e-5) -> None:
+        super().__init__(serialization_dir)
+        self.min_lr = min_lr
+
+    def on_epoch(
+        self,
+        trainer: "GradientDescentTrainer",
+        metrics: dict[str, Any],
+        epoch: int,
+        is_primary: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        lr = max(group["lr"] for group in trainer.optimizer.param_groups)
+        if lr < self.min_lr:
+            logger.info(
+                "Learning rate %.3g is below %.3g after epoch %d: stopping training",
+                lr,
+                self.min_lr,
+                epoch,
+            )
+            trainer._metric_tracker._patience = 0  # should_stop_early() is now true
+        else:
+            logger.info("Learning rate for epoch %d: %.3g", epoch + 1, lr)
+
+
+def layer_weights(model: torch.nn.Module) -> dict[str, dict[str, Any]]:
+    """The learned layer weights of every `ScalarMix` in `model`, by module name.
+
+    `layer_weights` are the softmax-normalized mixing weights (index 0 = the embedding layer,
+    i = the output of block i; they sum to 1) and `scale` is the learned gamma. Works on a
+    loaded archive too: `layer_weights(load_archive("runs/x/model.tar.gz").model)`.
+    """
+    mixes = {}
+    for name, module in model.named_modules():
+        if isinstance(module, ScalarMix):
+            scalars = torch.cat([p.detach().float().reshape(1) for p in module.scalar_parameters])
+            mixes[name] = {
+                "layer_weights": torch.softmax(scalars, dim=0).tolist(),
+                "scale": module.gamma.detach().float().item(),
+            }
+    return mixes
+
+
+@TrainerCallback.register("layer_weights")
+class LayerWeightsCallback(TrainerCallback):
+    """Logs the learned layer weights after every epoch and writes them to `layer_weights.json`.
+
+    Registered as `"layer_weights"`. For every `ScalarMix` of the model (the feature-based
+    mode's mix of all hidden states, see `pretrained_transformer_first_subword` with
+    `last_layer_only: false`), one log line per epoch gives the softmax-normalized weights
+    (embedding layer first) and the scale. `layer_weights.json` in the serialization directory
+    holds, per mix, the weights of the saved model (the best epoch's, written when training
+    ends) and the history (`per_epoch`); it is also rewritten after every epoch. The raw
+    parameters are in `model.tar.gz` like any other weight (see `layer_weights()`).
+
+    ```jsonnet
+    "callbacks": [{"type": "layer_weights"}]
+    ```
+    """
+
+    def __init__(self, serialization_dir: str) -> None:
+        super().__init__(serialization_dir)
+        self.history: list[dict[str, Any]] = []
+
+    def on_epoch(
+        self,
+        trainer: "GradientDescentTrainer",
+        metrics: dict[str, Any],
+        epoch: int,
+        is_primary: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        mixes = layer_weights(trainer.model)
+        for name, mix in mixes.items():
+            logger.info(
+                "Layer weights of %s after epoch %d (embeddings first): %s; scale %.4f",
+                name,
+                epoch,
+                " ".join(f"{w:.4f}" for w in mix["layer_weights"]),
+                mix["scale"],
+            )
+        self.history.append({"epoch": epoch, "mixes": mixes})
+        if is_primary:
+            self._write(mixes)
+
+    def on_end(
+        self,
+        trainer: "GradientDescentTrainer",
+        metrics: Optional[dict[str, Any]] = None,
+        epoch: Optional[int] = None,
+        is_primary: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        # After a successful run the trainer has loaded the best epoch's weights: the archive's.
+        if is_primary and metrics is not None:
+            self._write(layer_weights(trainer.model))
+
+    def _write(self, mixes: dict[str, dict[str, Any]]) -> None:
+        if not self.serialization_dir:
+            return
+        content = {
+            name: {
+                **mix,
+                "per_epoch": [
+                    {"epoch": item["epoch"], **item["mixes"][name]}
+                    for item in self.history
+                    if name in item["mixes"]
+                ],
+            }
+            for name, mix in mixes.items()
+        }
+        with open(os.path.join(self.serialization_dir, LAYER_WEIGHTS_FILE), "w") as file:
+            json.dump(content, file, indent=2)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"history": self.history}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self.history = list(state_dict.get("history", []))
