@@ -3,7 +3,12 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 from allennlp.commands.train import train_model_from_file
+from allennlp.common import Params
+from allennlp.data import DataLoader, DatasetReader, Vocabulary
+from allennlp.models import Model
+from allennlp.training.optimizers import Optimizer
 
 import xlt_allennlp  # noqa: F401  (registers everything)
 from tests import NER_FIXTURES, PROJECT_ROOT, UD_FIXTURES
@@ -39,6 +44,41 @@ def train_config(
             else:
                 os.environ[key] = value
     return json.loads((serialization_dir / "metrics.json").read_text())
+
+
+def one_training_step(
+    config: str, data_path: Path, ext_vars: dict[str, str]
+) -> tuple[Model, dict[str, torch.Tensor], Optimizer]:
+    """Builds `training_configs/<config>` with ext vars set and runs one optimizer step on the
+    first batch of `data_path`, as allennlp's trainer would (same model, loader and optimizer).
+    Returns the model, its parameters before the step, and the optimizer."""
+    old = {key: os.environ.get(key) for key in ext_vars}
+    os.environ.update(ext_vars)
+    try:
+        params = Params.from_file(str(PROJECT_ROOT / "training_configs" / config))
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    reader = DatasetReader.from_params(params.pop("dataset_reader"))
+    loader = DataLoader.from_params(
+        params.pop("data_loader"), reader=reader, data_path=str(data_path)
+    )
+    vocab = Vocabulary.from_instances(loader.iter_instances())
+    loader.index_with(vocab)
+    model = Model.from_params(params.pop("model"), vocab=vocab)
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    # Exactly what allennlp's trainer hands to the optimizer.
+    trainable = [[n, p] for n, p in model.named_parameters() if p.requires_grad]
+    optimizer = Optimizer.from_params(
+        model_parameters=trainable, params=params.pop("trainer").pop("optimizer")
+    )
+    model.train()
+    model(**next(iter(loader)))["loss"].backward()
+    optimizer.step()
+    return model, before, optimizer
 
 
 def _session_run(

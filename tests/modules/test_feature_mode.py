@@ -5,44 +5,23 @@ from pathlib import Path
 
 import pytest
 import torch
-from allennlp.common import Params
-from allennlp.data import DataLoader, DatasetReader, Vocabulary
 from allennlp.models import Model
 from allennlp.training.optimizers import Optimizer
 from transformers import BertConfig, BertModel
 
-from tests import PROJECT_ROOT, TINY_MBERT, TINY_XLMR, UD_FIXTURES
+from tests import TINY_MBERT, TINY_XLMR, UD_FIXTURES, conftest
 from xlt_allennlp.modules.token_embedders import PretrainedTransformerFirstSubwordEmbedder
 
 
-def feature_mode_step(
-    monkeypatch: pytest.MonkeyPatch, encoder: str
-) -> tuple[Model, dict[str, torch.Tensor], torch.optim.Optimizer]:
+def feature_mode_step(encoder: str) -> tuple[Model, dict[str, torch.Tensor], Optimizer]:
     """Builds pos.jsonnet with mode=feature and runs one training step as allennlp's trainer."""
-    for name, value in {"encoder": encoder, "mode": "feature", "batch_size": "8"}.items():
-        monkeypatch.setenv(name, value)
-    params = Params.from_file(str(PROJECT_ROOT / "training_configs" / "pos.jsonnet"))
-    reader = DatasetReader.from_params(params.pop("dataset_reader"))
-    loader = DataLoader.from_params(
-        params.pop("data_loader"), reader=reader, data_path=str(UD_FIXTURES / "en_dev.conllu")
-    )
-    vocab = Vocabulary.from_instances(loader.iter_instances())
-    loader.index_with(vocab)
-    model = Model.from_params(params.pop("model"), vocab=vocab)
-    before = {name: p.detach().clone() for name, p in model.named_parameters()}
-    trainable = [[n, p] for n, p in model.named_parameters() if p.requires_grad]
-    optimizer = Optimizer.from_params(
-        model_parameters=trainable, params=params.pop("trainer").pop("optimizer")
-    )
-    model.train()
-    model(**next(iter(loader)))["loss"].backward()
-    optimizer.step()
-    return model, before, optimizer
+    ext_vars = {"encoder": encoder, "mode": "feature", "batch_size": "8"}
+    return conftest.one_training_step("pos.jsonnet", UD_FIXTURES / "en_dev.conllu", ext_vars)
 
 
 @pytest.mark.parametrize("encoder", [TINY_MBERT, TINY_XLMR], ids=["bert", "xlmr"])
-def test_only_the_mix_and_the_lstm_train(monkeypatch: pytest.MonkeyPatch, encoder: str) -> None:
-    model, before, optimizer = feature_mode_step(monkeypatch, encoder)
+def test_only_the_mix_and_the_lstm_train(encoder: str) -> None:
+    model, before, optimizer = feature_mode_step(encoder)
     embedder = model.text_field_embedder.token_embedder_tokens
     transformer = embedder.transformer_model
     mix = embedder.scalar_mix

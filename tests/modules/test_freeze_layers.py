@@ -1,42 +1,17 @@
 """Layer freezing: frozen parameters get no gradient, no optimizer state and do not move."""
 
-import os
-
 import pytest
 import torch
-from allennlp.common import Params
-from allennlp.data import DataLoader, DatasetReader, Vocabulary
 from allennlp.models import Model
 from allennlp.training.optimizers import Optimizer
 
-from tests import PROJECT_ROOT, TINY_MBERT, TINY_XLMR, UD_FIXTURES
+from tests import TINY_MBERT, TINY_XLMR, UD_FIXTURES, conftest
 from xlt_allennlp.modules.freeze_layers import embeddings_and_blocks
 
 
-def one_training_step(encoder: str, freeze: str) -> tuple[Model, dict, torch.optim.Optimizer]:
-    os.environ.update({"encoder": encoder, "freeze": freeze, "lr": "1e-2", "batch_size": "8"})
-    try:
-        params = Params.from_file(str(PROJECT_ROOT / "training_configs" / "pos.jsonnet"))
-    finally:
-        for key in ("encoder", "freeze", "lr", "batch_size"):
-            os.environ.pop(key)
-    reader = DatasetReader.from_params(params.pop("dataset_reader"))
-    loader = DataLoader.from_params(
-        params.pop("data_loader"), reader=reader, data_path=str(UD_FIXTURES / "en_dev.conllu")
-    )
-    vocab = Vocabulary.from_instances(loader.iter_instances())
-    loader.index_with(vocab)
-    model = Model.from_params(params.pop("model"), vocab=vocab)
-    before = {name: p.detach().clone() for name, p in model.named_parameters()}
-    # Exactly what allennlp's trainer hands to the optimizer.
-    trainable = [[n, p] for n, p in model.named_parameters() if p.requires_grad]
-    optimizer = Optimizer.from_params(
-        model_parameters=trainable, params=params.pop("trainer").pop("optimizer")
-    )
-    model.train()
-    model(**next(iter(loader)))["loss"].backward()
-    optimizer.step()
-    return model, before, optimizer
+def one_training_step(encoder: str, freeze: str) -> tuple[Model, dict, Optimizer]:
+    ext_vars = {"encoder": encoder, "freeze": freeze, "lr": "1e-2", "batch_size": "8"}
+    return conftest.one_training_step("pos.jsonnet", UD_FIXTURES / "en_dev.conllu", ext_vars)
 
 
 @pytest.mark.parametrize("encoder", [TINY_MBERT, TINY_XLMR], ids=["bert", "xlmr"])

@@ -1,18 +1,15 @@
 """The subword-level embedder of the sentence classifiers: freezing, full layer mix, type ids."""
 
-import os
-
 import pytest
 import torch
-from allennlp.common import Params
-from allennlp.data import Batch, DataLoader, DatasetReader, Vocabulary
+from allennlp.data import Batch, Vocabulary
 from allennlp.models import Model
 from allennlp.modules.scalar_mix import ScalarMix
 from allennlp.modules.token_embedders import PretrainedTransformerEmbedder
 from allennlp.training.optimizers import Optimizer
 from transformers import AutoModel
 
-from tests import PROJECT_ROOT, TINY_MBERT, TINY_XLMR
+from tests import TINY_MBERT, TINY_XLMR, conftest
 from tests.classification_runs import MLDOC_FIXTURES, XNLI_FIXTURES
 from xlt_allennlp.dataset_readers import XnliReader
 from xlt_allennlp.modules.freeze_layers import embeddings_and_blocks
@@ -102,32 +99,11 @@ def test_too_long_input_is_refused() -> None:
 
 def one_training_step(config: str, encoder: str, freeze: str) -> tuple[Model, dict, Optimizer]:
     ext_vars = {"encoder": encoder, "freeze": freeze, "lr": "1e-2", "batch_size": "8"}
-    os.environ.update(ext_vars)
-    try:
-        params = Params.from_file(str(PROJECT_ROOT / "training_configs" / config))
-    finally:
-        for key in ext_vars:
-            os.environ.pop(key)
     data = {
         "mldoc.jsonnet": MLDOC_FIXTURES / "en_dev.txt",
         "xnli.jsonnet": XNLI_FIXTURES / "xnli.dev.tsv",
     }
-    reader = DatasetReader.from_params(params.pop("dataset_reader"))
-    loader = DataLoader.from_params(
-        params.pop("data_loader"), reader=reader, data_path=str(data[config])
-    )
-    vocab = Vocabulary.from_instances(loader.iter_instances())
-    loader.index_with(vocab)
-    model = Model.from_params(params.pop("model"), vocab=vocab)
-    before = {name: p.detach().clone() for name, p in model.named_parameters()}
-    trainable = [[n, p] for n, p in model.named_parameters() if p.requires_grad]
-    optimizer = Optimizer.from_params(
-        model_parameters=trainable, params=params.pop("trainer").pop("optimizer")
-    )
-    model.train()
-    model(**next(iter(loader)))["loss"].backward()
-    optimizer.step()
-    return model, before, optimizer
+    return conftest.one_training_step(config, data[config], ext_vars)
 
 
 @pytest.mark.parametrize(
