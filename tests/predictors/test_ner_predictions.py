@@ -1,17 +1,20 @@
 import json
-import subprocess
 import sys
 from pathlib import Path
 
-from tests import NER_FIXTURES, PROJECT_ROOT
+import pytest
+from allennlp.commands import main
+
+from tests import NER_FIXTURES
 
 
-def allennlp(*args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "allennlp", *args], cwd=PROJECT_ROOT, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
+def allennlp(*args: str) -> None:
+    """Runs an `allennlp` command in this process, as `python -m allennlp` would (the real CLI
+    with plugin discovery is exercised by tests/predictors/test_first_subword_tagger.py and
+    tests/commands/test_evaluate_languages.py; a new interpreter costs ~15 s of imports)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "argv", ["allennlp", *args])
+        main(prog="allennlp")
 
 
 def test_predict_appends_a_tag_column_line_by_line(
