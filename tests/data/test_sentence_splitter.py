@@ -27,6 +27,17 @@ from xlt_allennlp.data.sentence_splitter import split_sentences
             "Der Umsatz stieg z.B. um 3,5 Prozent. Dr. Müller sagte das.",
             ["Der Umsatz stieg z.B. um 3,5 Prozent.", "Dr. Müller sagte das."],
         ),
+        # German ordinals ("am 3. Oktober") are not sentence ends; a year at the end is.
+        (
+            "Am 3. Oktober 1990 kam die Einheit. Im 19. Jahrhundert auch. Es war 1990. Dann nicht.",
+            [
+                "Am 3. Oktober 1990 kam die Einheit.",
+                "Im 19. Jahrhundert auch.",
+                "Es war 1990.",
+                "Dann nicht.",
+            ],
+        ),
+        ("He scored 3. Then he left.", ["He scored 3.", "Then he left."]),
         (
             "M. Dupont est parti. Pourquoi ? Parce que.",
             ["M. Dupont est parti.", "Pourquoi ?", "Parce que."],

@@ -34,6 +34,15 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
+# Words after which a number's period is an ordinal (German "am 3. Oktober", "im 19.
+# Jahrhundert"), not a sentence end.
+ORDINAL_FOLLOWERS = frozenset(
+    """
+    januar jänner februar märz april mai juni juli august september oktober november dezember
+    jahrhundert jahrhunderts jahrhunderten jahrestag platz mal
+    """.split()
+)
+
 _CANDIDATE = re.compile(
     f"[{re.escape(ALWAYS_TERMINATORS + SPACED_TERMINATORS)}]+[{re.escape(CLOSING)}]*"
 )
@@ -50,7 +59,8 @@ def split_sentences(text: str) -> list[str]:
     - after `.`, `!`, `?`, `…` only when whitespace or the end of the text follows, the next word
       does not start with a lower-case letter, and (for a single `.`) the word before it is not
       an abbreviation: a known one (`Mr.`, `Inc.`, `z.B.` ...), a single letter (`J. Smith`), or
-      dotted letters (`U.S.`). So decimal numbers (`3.5`) and `e.g. this` stay whole.
+      dotted letters (`U.S.`), and it is not a German ordinal (`am 3. Oktober`, `im 19.
+      Jahrhundert`). So decimal numbers (`3.5`) and `e.g. this` stay whole.
     A blank line always ends a sentence.
     """
     sentences: list[str] = []
@@ -83,8 +93,15 @@ def _ends_sentence(text: str, match: re.Match) -> bool:
         return False
     if run == ".":
         word = text[: match.start()].rsplit(None, 1)[-1] if text[: match.start()].strip() else ""
+        if word.isdigit() and len(word) <= 2 and _first_word(next_word) in ORDINAL_FOLLOWERS:
+            return False
         return not _is_abbreviation(word.lstrip(OPENING))
     return True
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"[^\W\d_]+", text)
+    return match.group().lower() if match else ""
 
 
 def _is_abbreviation(word: str) -> bool:
