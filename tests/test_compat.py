@@ -62,3 +62,19 @@ def test_jsonnet_ext_vars_with_defaults(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("lr", "3e-5")  # from the environment
     params = Params.from_file(str(config), ext_vars={"layers": "[0, 3]"})  # or explicit
     assert params.as_dict() == {"lr": 3e-5, "encoder": "mbert", "layers": [0, 3]}
+
+
+def test_allennlp_reduce_on_plateau_builds_and_reduces() -> None:
+    # Without the patch, building allennlp's own `reduce_on_plateau` raises TypeError
+    # (`verbose`) on torch 2.x.
+    import torch
+    from allennlp.training.learning_rate_schedulers import LearningRateScheduler
+
+    parameter = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([parameter], lr=1.0)
+    params = Params({"type": "reduce_on_plateau", "mode": "max", "factor": 0.5, "patience": 0,
+                     "verbose": True})  # fmt: skip
+    scheduler = LearningRateScheduler.from_params(params=params, optimizer=optimizer)
+    for score in (0.5, 0.6, 0.6, 0.4):  # improve, improve, no, no
+        scheduler.step(score)
+    assert optimizer.param_groups[0]["lr"] == 0.25

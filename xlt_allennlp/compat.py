@@ -76,6 +76,55 @@ def expose_ext_vars_to_jsonnet() -> None:
     allennlp_params.evaluate_file = evaluate_file
 
 
+def fix_reduce_on_plateau() -> None:
+    """Makes allennlp's `reduce_on_plateau` scheduler buildable on torch 2.x.
+
+    allennlp 2.10 passes `verbose=` to torch's `ReduceLROnPlateau`, which torch removed, so every
+    config with `"type": "reduce_on_plateau"` failed with a TypeError. The constructor is
+    replaced by one with the same parameters (so `FromParams` reads the same config keys) that
+    leaves `verbose` out (torch now logs nothing either way).
+    """
+    import inspect
+    from typing import Union
+
+    import torch
+    from allennlp.training.learning_rate_schedulers import pytorch_lr_schedulers as schedulers
+
+    reduce_on_plateau = schedulers.ReduceOnPlateauLearningRateScheduler
+    torch_parameters = inspect.signature(torch.optim.lr_scheduler.ReduceLROnPlateau).parameters
+    if "verbose" in torch_parameters or getattr(reduce_on_plateau.__init__, "_xlt", False):
+        return
+
+    def __init__(  # noqa: N807  (the constructor allennlp's registry builds)
+        self: Any,
+        optimizer: torch.optim.Optimizer,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        verbose: bool = False,
+        threshold_mode: str = "rel",
+        threshold: float = 1e-4,
+        cooldown: int = 0,
+        min_lr: Union[float, list[float]] = 0,
+        eps: float = 1e-8,
+    ) -> None:
+        scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
+            optimizer=optimizer,
+            mode=mode,
+            factor=factor,
+            patience=patience,
+            threshold_mode=threshold_mode,
+            threshold=threshold,
+            cooldown=cooldown,
+            min_lr=min_lr,
+            eps=eps,
+        )
+        schedulers._PyTorchLearningRateSchedulerWithMetricsWrapper.__init__(self, scheduler)
+
+    __init__._xlt = True  # type: ignore[attr-defined]
+    reduce_on_plateau.__init__ = __init__  # type: ignore[method-assign]
+
+
 def apply() -> None:
     """Applies every patch once."""
     global _applied
@@ -84,4 +133,5 @@ def apply() -> None:
     silence_third_party_warnings()
     import_allennlp_models_components()
     expose_ext_vars_to_jsonnet()
+    fix_reduce_on_plateau()
     _applied = True

@@ -66,9 +66,9 @@ class ReduceOnValidationPlateau(_PyTorchLearningRateSchedulerWithMetricsWrapper)
     is not a new best. Pair it with the `stop_when_lr_below` callback for "stop when the
     learning rate drops below 1e-5".
 
-    Why not allennlp's `reduce_on_plateau`: (1) it passes `verbose` to torch's
-    `ReduceLROnPlateau`, which torch 2.x no longer accepts, so it cannot be built on this stack;
-    (2) its `mode` is easy to get wrong: allennlp's trainer steps the scheduler with the
+    Why not allennlp's `reduce_on_plateau` (buildable on torch 2.x only through our compat
+    patch, as it passes the removed `verbose`): its `mode` is easy to get wrong: allennlp's
+    trainer steps the scheduler with the
     trainer's *signed* score (`+accuracy` -> accuracy, `-loss` -> minus the loss), which is
     always higher-is-better, so the mode here is always `"max"`, whatever the
     `validation_metric`. With `threshold: 0` (absolute) "improves" means what the trainer's
