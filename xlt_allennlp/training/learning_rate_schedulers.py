@@ -66,14 +66,13 @@ class ReduceOnValidationPlateau(_PyTorchLearningRateSchedulerWithMetricsWrapper)
     is not a new best. Pair it with the `stop_when_lr_below` callback for "stop when the
     learning rate drops below 1e-5".
 
-    Why not allennlp's `reduce_on_plateau` (buildable on torch 2.x only through our compat
-    patch, as it passes the removed `verbose`): its `mode` is easy to get wrong: allennlp's
-    trainer steps the scheduler with the
-    trainer's *signed* score (`+accuracy` -> accuracy, `-loss` -> minus the loss), which is
-    always higher-is-better, so the mode here is always `"max"`, whatever the
+    Why not allennlp's `reduce_on_plateau` (buildable on torch 2.x only through our compat patch, as
+    it passes the removed `verbose`): its `mode` is easy to get wrong: allennlp's trainer steps the
+    scheduler with the trainer's *signed* score (`+accuracy` -> accuracy, `-loss` -> minus the
+    loss), which is always higher-is-better, so the mode here is always `"max"`, whatever the
     `validation_metric`. With `threshold: 0` (absolute) "improves" means what the trainer's
-    best-model tracking means: strictly better than every earlier epoch. `eps` defaults to 0
-    (torch: 1e-8, which silently stops halving below 2e-8), so the stop rule alone decides.
+    best-model tracking means: strictly better than every earlier epoch. `eps` defaults to 0 (torch:
+    1e-8, which silently stops halving below 2e-8), so the stop rule alone decides.
 
     ```jsonnet
     "learning_rate_scheduler": {"type": "reduce_on_validation_plateau", "factor": 0.5,
