@@ -24,25 +24,22 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import torch
 from allennlp.common import Params
 from allennlp.data import DataLoader, DatasetReader, Vocabulary
 from allennlp.models import Model
 from allennlp.nn.util import move_to_device
-from transformers import (
-    AutoModelForSequenceClassification,
-    AutoTokenizer,
-    BertConfig,
-    BertModel,
-)
+
+# train_throughput: the POS benchmark beside this file (its directory is on sys.path when this
+# runs as a script; benchmarks/ is no package).
+from train_throughput import ROOT, TINY, bert_base_shaped, cycle
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 import xlt_allennlp  # noqa: F401
 from xlt_allennlp.data.sentence_splitter import split_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
-TINY = ROOT / "fixtures" / "encoders" / "tiny-mbert"
 TASKS = {
     # task: (config, default training file, labels in the model's order)
     "xnli": (
@@ -64,23 +61,6 @@ class Result(NamedTuple):
     examples_per_second: float
     trainable_parameters: int
     peak_memory_bytes: int | None  # None on CPU
-
-
-# (The next two functions are those of benchmarks/train_throughput.py, which cannot be imported
-# from here when this file is run as a script: benchmarks/ is not a package.)
-def bert_base_shaped(directory: Path) -> str:
-    """BERT-base sizes (12 x 768, random weights) with the tiny encoder's tokenizer."""
-    tokenizer = AutoTokenizer.from_pretrained(str(TINY))
-    tokenizer.save_pretrained(str(directory))
-    torch.manual_seed(0)
-    config = BertConfig(vocab_size=len(tokenizer), max_position_embeddings=512)
-    BertModel(config, add_pooling_layer=False).save_pretrained(str(directory))
-    return str(directory)
-
-
-def cycle(loader: Any) -> Iterator[Any]:
-    while True:
-        yield from loader
 
 
 def trainable(model: torch.nn.Module) -> int:
