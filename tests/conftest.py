@@ -1,5 +1,6 @@
 import json
-import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from allennlp.models import Model
 from allennlp.training.optimizers import Optimizer
 
 import xlt_allennlp  # noqa: F401  (registers everything)
-from tests import NER_FIXTURES, PROJECT_ROOT, UD_FIXTURES
+from tests import MLDOC_FIXTURES, NER_FIXTURES, PROJECT_ROOT, UD_FIXTURES, XNLI_FIXTURES
 
 # Settings under which the tiny random-weight fixture encoder learns the POS fixture in seconds
 # (the configs' own defaults are the paper's, for a pretrained mBERT).
@@ -24,25 +25,26 @@ def _run_from_project_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(PROJECT_ROOT)
 
 
+@contextmanager
+def ext_vars_set(ext_vars: dict[str, str]) -> Iterator[None]:
+    """Sets ext vars (environment variables) for the block, restoring the old values after."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in ext_vars.items():
+            patch.setenv(key, value)
+        yield
+
+
 def train_config(
     config: str, serialization_dir: Path, ext_vars: dict[str, str], overrides: str = ""
 ) -> dict[str, float]:
     """Trains `training_configs/<config>` with ext vars set; returns metrics.json."""
-    old = {key: os.environ.get(key) for key in ext_vars}
-    os.environ.update(ext_vars)
-    try:
+    with ext_vars_set(ext_vars):
         train_model_from_file(
             str(PROJECT_ROOT / "training_configs" / config),
             str(serialization_dir),
             overrides=overrides,
             force=True,
         )
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return json.loads((serialization_dir / "metrics.json").read_text())
 
 
@@ -52,16 +54,8 @@ def one_training_step(
     """Builds `training_configs/<config>` with ext vars set and runs one optimizer step on the
     first batch of `data_path`, as allennlp's trainer would (same model, loader and optimizer).
     Returns the model, its parameters before the step, and the optimizer."""
-    old = {key: os.environ.get(key) for key in ext_vars}
-    os.environ.update(ext_vars)
-    try:
+    with ext_vars_set(ext_vars):
         params = Params.from_file(str(PROJECT_ROOT / "training_configs" / config))
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     reader = DatasetReader.from_params(params.pop("dataset_reader"))
     loader = DataLoader.from_params(
         params.pop("data_loader"), reader=reader, data_path=str(data_path)
@@ -88,16 +82,14 @@ def _session_run(
     ext_vars: dict[str, str] | None = None,
 ) -> tuple[Path, dict[str, float]]:
     directory = factory.mktemp(config.split(".")[0] + "_run")
-    cwd = os.getcwd()
-    os.chdir(PROJECT_ROOT)
-    try:
+    # Session fixtures run outside the per-test chdir of `_run_from_project_root`.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(PROJECT_ROOT)
         metrics = train_config(
             config,
             directory / "run",
             {**TINY_TRAINING, "train_path": str(train_path), **(ext_vars or {})},
         )
-    finally:
-        os.chdir(cwd)
     return directory / "run", metrics
 
 
@@ -111,6 +103,18 @@ def pos_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, f
 def ner_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, float]]:
     """An NER tagger (softmax head) trained once per session on the English CoNLL fixture."""
     return _session_run(tmp_path_factory, "ner.jsonnet", NER_FIXTURES / "en_train.conll")
+
+
+@pytest.fixture(scope="session")
+def mldoc_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, float]]:
+    """An MLDoc classifier trained once per session on the English fixture (tiny mBERT)."""
+    return _session_run(tmp_path_factory, "mldoc.jsonnet", MLDOC_FIXTURES / "en_train.txt")
+
+
+@pytest.fixture(scope="session")
+def xnli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, float]]:
+    """An XNLI classifier trained once per session on the MultiNLI-style English fixture."""
+    return _session_run(tmp_path_factory, "xnli.jsonnet", XNLI_FIXTURES / "multinli_train.jsonl")
 
 
 # The tiny random-weight encoder needs more updates for parsing than for tagging.

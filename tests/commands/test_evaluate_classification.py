@@ -12,7 +12,6 @@ from tests.classification_runs import (
     MLDOC_LANGUAGES,
     XNLI_FIXTURES,
     XNLI_LANGUAGES,
-    trained_run,
 )
 from xlt_allennlp.commands.evaluate_languages import evaluate_languages
 
@@ -23,9 +22,9 @@ def run_allennlp(monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
 
 
 def test_evaluate_mldoc_archive_on_another_language(
-    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mldoc_run: tuple[Path, dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run, _ = trained_run(tmp_path_factory, "mldoc")
+    run, _ = mldoc_run
     output = tmp_path / "de.json"
     run_allennlp(
         monkeypatch, "evaluate", str(run / "model.tar.gz"), str(MLDOC_FIXTURES / "de_test.txt"),
@@ -37,9 +36,9 @@ def test_evaluate_mldoc_archive_on_another_language(
 
 
 def test_evaluate_xnli_archive_on_one_language_of_the_file(
-    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    xnli_run: tuple[Path, dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run, _ = trained_run(tmp_path_factory, "xnli")
+    run, _ = xnli_run
     archive, source = str(run / "model.tar.gz"), str(XNLI_FIXTURES / "xnli.test.tsv")
     scores = {}
     for languages in (["en"], ["de"], None):
@@ -54,9 +53,9 @@ def test_evaluate_xnli_archive_on_one_language_of_the_file(
 
 
 def test_evaluate_languages_one_row_per_language_of_one_xnli_file(
-    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture
+    xnli_run: tuple[Path, dict], capsys: pytest.CaptureFixture
 ) -> None:
-    run, _ = trained_run(tmp_path_factory, "xnli")
+    run, _ = xnli_run
     path = XNLI_FIXTURES / "xnli.test.tsv"
     results = evaluate_languages(
         str(run / "model.tar.gz"), [f"{language}={path}" for language in XNLI_LANGUAGES]
@@ -72,8 +71,8 @@ def test_evaluate_languages_one_row_per_language_of_one_xnli_file(
     assert list(whole) == ["xnli.test"]
 
 
-def test_evaluate_languages_on_mldoc_files(tmp_path_factory: pytest.TempPathFactory) -> None:
-    run, _ = trained_run(tmp_path_factory, "mldoc")
+def test_evaluate_languages_on_mldoc_files(mldoc_run: tuple[Path, dict]) -> None:
+    run, _ = mldoc_run
     results = evaluate_languages(
         str(run / "model.tar.gz"),
         [str(MLDOC_FIXTURES / "*_test.txt")],

@@ -11,7 +11,7 @@ from allennlp.models import Model
 from allennlp.modules.seq2vec_encoders import ClsPooler
 
 from tests import PROJECT_ROOT, TINY_XLMR
-from tests.classification_runs import MLDOC_FIXTURES, XNLI_FIXTURES, trained_run
+from tests.classification_runs import MLDOC_FIXTURES, XNLI_FIXTURES
 from tests.conftest import TINY_TRAINING, train_config
 
 CONFIGS = {
@@ -126,9 +126,9 @@ def test_seq2seq_and_seq2vec_slots_are_configurable() -> None:
 
 
 @pytest.mark.parametrize("task", ["mldoc", "xnli"])
-def test_learns_the_english_fixture(task: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_learns_the_english_fixture(task: str, request: pytest.FixtureRequest) -> None:
     """Trained on the English fixture with the tiny encoder, dev accuracy must get high."""
-    _, metrics = trained_run(tmp_path_factory, task)
+    _, metrics = request.getfixturevalue(f"{task}_run")
     assert metrics["best_validation_accuracy"] >= 0.95
     assert metrics["training_accuracy"] >= 0.95
 

@@ -7,7 +7,7 @@ from allennlp.commands import main
 from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 
-from tests.classification_runs import MLDOC_FIXTURES, XNLI_FIXTURES, trained_run
+from tests.classification_runs import MLDOC_FIXTURES, XNLI_FIXTURES
 
 
 def run_allennlp(monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
@@ -21,8 +21,8 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def xnli_predictor(tmp_path_factory: pytest.TempPathFactory) -> Predictor:
-    run, _ = trained_run(tmp_path_factory, "xnli")
+def xnli_predictor(xnli_run: tuple[Path, dict]) -> Predictor:
+    run, _ = xnli_run
     return Predictor.from_archive(load_archive(str(run / "model.tar.gz")))
 
 
@@ -61,11 +61,11 @@ def test_json_input_with_the_wrong_keys_is_refused(xnli_predictor: Predictor) ->
 
 def test_predict_cli_on_an_xnli_file(
     xnli_predictor: Predictor,
-    tmp_path_factory: pytest.TempPathFactory,
+    xnli_run: tuple[Path, dict],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    run, _ = trained_run(tmp_path_factory, "xnli")
+    run, _ = xnli_run
     output = tmp_path / "predictions.jsonl"
     source = XNLI_FIXTURES / "xnli.dev.tsv"
     run_allennlp(
@@ -88,9 +88,9 @@ def test_predict_cli_on_an_xnli_file(
 
 
 def test_predict_cli_on_mldoc_json_lines_and_file(
-    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mldoc_run: tuple[Path, dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run, _ = trained_run(tmp_path_factory, "mldoc")
+    run, _ = mldoc_run
     archive = str(run / "model.tar.gz")
     lines = (MLDOC_FIXTURES / "en_test.txt").read_text(encoding="utf-8").splitlines()[:12]
     source = tmp_path / "docs.jsonl"
