@@ -1,6 +1,5 @@
 """Sliding-window transformer embedder that returns the first subword's vector for every word."""
 
-import contextlib
 from typing import Any, Optional, Union
 
 import torch
@@ -9,7 +8,7 @@ from allennlp.modules.scalar_mix import ScalarMix
 from allennlp.modules.token_embedders import PretrainedTransformerEmbedder, TokenEmbedder
 from allennlp.nn import util
 
-from xlt_allennlp.modules.freeze_layers import freeze_bottom_layers
+from xlt_allennlp.modules.freeze_layers import no_grad_if_frozen, prepare_transformer
 from xlt_allennlp.modules.sliding_window import sliding_windows
 
 
@@ -81,17 +80,7 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
             transformer_kwargs=transformer_kwargs,
         )
         config = self._matched_embedder.config
-        # Word-level tasks never use the pooler; dropping it leaves no parameter without a
-        # gradient (which DDP would otherwise need `find_unused_parameters` for).
-        if getattr(self.transformer_model, "pooler", None) is not None:
-            self.transformer_model.pooler = None
-        freeze_bottom_layers(self.transformer_model, freeze_layers)
-        if eval_mode is None:
-            eval_mode = not self._transformer_trains()
-        # allennlp's embedder keeps its transformer in eval mode whatever `train()` says.
-        self._matched_embedder.eval_mode = eval_mode
-        if eval_mode:
-            self.transformer_model.eval()
+        prepare_transformer(self._matched_embedder, freeze_layers, eval_mode)
         tokenizer = PretrainedTransformerTokenizer(model_name, tokenizer_kwargs=tokenizer_kwargs)
         self._start_ids = [token.text_id for token in tokenizer.single_sequence_start_tokens]
         self._end_ids = [token.text_id for token in tokenizer.single_sequence_end_tokens]
@@ -124,9 +113,6 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
 
     def get_output_dim(self) -> int:
         return self.output_dim
-
-    def _transformer_trains(self) -> bool:
-        return any(p.requires_grad for p in self.transformer_model.parameters())
 
     def forward(
         self,
@@ -194,9 +180,7 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
             return input_ids.new_zeros(
                 (0, input_ids.size(1), self.output_dim), dtype=torch.get_default_dtype()
             )
-        # Read at every call: the trainer's `no_grad` option may freeze parameters after __init__.
-        frozen = not self._transformer_trains()
-        with torch.no_grad() if frozen else contextlib.nullcontext():
+        with no_grad_if_frozen(self.transformer_model):
             output = self.transformer_model(
                 input_ids=input_ids,
                 attention_mask=attention_mask.long(),

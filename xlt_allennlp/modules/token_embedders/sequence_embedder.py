@@ -1,13 +1,12 @@
 """Subword-level transformer embedder for sentence (pair) tasks: layer freezing, full mix."""
 
-import contextlib
 from typing import Any, Optional, Union
 
 import torch
 from allennlp.modules.scalar_mix import ScalarMix
 from allennlp.modules.token_embedders import PretrainedTransformerEmbedder, TokenEmbedder
 
-from xlt_allennlp.modules.freeze_layers import freeze_bottom_layers
+from xlt_allennlp.modules.freeze_layers import no_grad_if_frozen, prepare_transformer
 
 
 @TokenEmbedder.register("pretrained_transformer_sequence")
@@ -69,15 +68,7 @@ class PretrainedTransformerSequenceEmbedder(PretrainedTransformerEmbedder):
             tokenizer_kwargs=tokenizer_kwargs,
             transformer_kwargs=transformer_kwargs,
         )
-        # (Same two lines as in the first-subword embedder.)
-        if getattr(self.transformer_model, "pooler", None) is not None:
-            self.transformer_model.pooler = None
-        freeze_bottom_layers(self.transformer_model, freeze_layers)
-        if eval_mode is None:
-            eval_mode = not self._transformer_trains()
-        self.eval_mode = eval_mode  # read by allennlp's `train()`
-        if eval_mode:
-            self.transformer_model.eval()
+        prepare_transformer(self, freeze_layers, eval_mode)
         if not last_layer_only:
             self._scalar_mix = ScalarMix(self.config.num_hidden_layers + 1)
         position_limit = getattr(self.config, "max_position_embeddings", None)
@@ -88,9 +79,6 @@ class PretrainedTransformerSequenceEmbedder(PretrainedTransformerEmbedder):
     @property
     def scalar_mix(self) -> Optional[ScalarMix]:
         return self._scalar_mix
-
-    def _transformer_trains(self) -> bool:
-        return any(p.requires_grad for p in self.transformer_model.parameters())
 
     def forward(  # type: ignore[override]
         self,
@@ -111,9 +99,7 @@ class PretrainedTransformerSequenceEmbedder(PretrainedTransformerEmbedder):
             if type_ids.max() >= self._number_of_token_type_embeddings():
                 raise ValueError("Found type ids too large for the chosen transformer model.")
             inputs["token_type_ids"] = type_ids
-        # Read at every call: the trainer's `no_grad` option may freeze parameters after __init__.
-        frozen = not self._transformer_trains()
-        with torch.no_grad() if frozen else contextlib.nullcontext():
+        with no_grad_if_frozen(self.transformer_model):
             output = self.transformer_model(
                 **inputs, output_hidden_states=self._scalar_mix is not None
             )
