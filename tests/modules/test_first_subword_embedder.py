@@ -42,8 +42,10 @@ def batch_for(indexer: PretrainedTransformerFirstSubwordIndexer, sentences: list
 
 @pytest.mark.parametrize("model_name", [TINY_MBERT, TINY_XLMR], ids=["wordpiece", "sentencepiece"])
 def test_first_subword_alignment(model_name: str) -> None:
+    # The plain first subword (see tests/data/test_first_subword_indexer.py for the handling of
+    # bare SentencePiece space markers, on by default).
     words = long_sentence()
-    indexer = PretrainedTransformerFirstSubwordIndexer(model_name)
+    indexer = PretrainedTransformerFirstSubwordIndexer(model_name, space_markers="first")
     ids, offsets = indexer.subword_ids(words)
     pieces = reference_pieces(model_name, words)
     assert [p for word in pieces for p in word] == ids
@@ -53,12 +55,17 @@ def test_first_subword_alignment(model_name: str) -> None:
     assert len(ids) > 2 * 128  # several windows
 
 
-@pytest.mark.parametrize("model_name", [TINY_MBERT, TINY_XLMR], ids=["wordpiece", "sentencepiece"])
-def test_sliding_window_matches_direct_computation(model_name: str) -> None:
+@pytest.mark.parametrize(
+    ("model_name", "space_markers"),
+    [(TINY_MBERT, "drop"), (TINY_XLMR, "drop"), (TINY_XLMR, "skip"), (TINY_XLMR, "first")],
+    ids=["wordpiece", "sentencepiece-drop", "sentencepiece-skip", "sentencepiece-first"],
+)
+def test_sliding_window_matches_direct_computation(model_name: str, space_markers: str) -> None:
     torch.manual_seed(0)
-    long_words = long_sentence()
+    # Chinese words give bare "▁" pieces with the SentencePiece tokenizer.
+    long_words = long_sentence()[:150] + ["经济", "天气", "。"] * 20 + long_sentence()[150:]
     short_words = long_words[:7]
-    indexer = PretrainedTransformerFirstSubwordIndexer(model_name)
+    indexer = PretrainedTransformerFirstSubwordIndexer(model_name, space_markers=space_markers)
     embedder = PretrainedTransformerFirstSubwordEmbedder(model_name, max_length=128, context=64)
     embedder.eval()
 
@@ -75,6 +82,7 @@ def test_sliding_window_matches_direct_computation(model_name: str) -> None:
     # Windows: <= 128 subwords each, later windows start with the previous one's last 64.
     tokenizer = AutoTokenizer.from_pretrained(model_name)
     ids, offsets = indexer.subword_ids(long_words)
+    assert len(offsets) == len(long_words) and offsets == sorted(set(offsets))  # once per word
     windows = sliding_windows(len(ids), 126, 64)
     assert len(windows) >= 4
     (inputs,) = seen_inputs

@@ -47,8 +47,15 @@ local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
   // Indexer + embedder pair for word-level tasks: the sliding window of section 5, 128 subwords
   // per window (special tokens included), each later window repeating the last 64 subwords of
   // the previous one as context; every word is represented by its first subword.
+  // `space_markers`: what a bare SentencePiece/BPE word-start marker ("▁" before a CJK word or
+  // punctuation) becomes: "drop" (removed from the input; default), "skip" (kept, the word is
+  // represented by its next piece) or "first" (kept and used). No effect on WordPiece (mBERT).
   first_subword_indexer: {
-    tokens: { type: 'pretrained_transformer_first_subword', model_name: $.encoder },
+    tokens: {
+      type: 'pretrained_transformer_first_subword',
+      model_name: $.encoder,
+      space_markers: args.str('space_markers', 'drop'),
+    },
   },
   first_subword_embedder: {
     token_embedders: {
@@ -101,7 +108,31 @@ local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
     },
   },
 
-  trainer(validation_metric):: {
+  // Parameter groups of the fine-tuning optimizer. No weight decay on biases and LayerNorm
+  // weights (as in BERT). With a `head_lr`, every parameter outside the pretrained encoder (the
+  // task head, freshly initialised) gets that learning rate instead of `lr`; both groups follow
+  // the same warmup/decay schedule. (allennlp refuses a parameter matched by two groups, so the
+  // regexes are disjoint.)
+  parameter_groups(head_lr)::
+    local no_decay = '(bias|LayerNorm\\.weight|layer_norm\\.weight)';
+    local encoder = '(?=.*transformer_model\\.)';
+    local head = '(?!.*transformer_model\\.)';
+    if head_lr == null then [
+      [['bias', 'LayerNorm\\.weight', 'layer_norm\\.weight'], { weight_decay: 0.0 }],
+    ] else [
+      [['^' + encoder + '.*' + no_decay], { weight_decay: 0.0 }],
+      [['^' + head + '.*' + no_decay], { weight_decay: 0.0, lr: head_lr }],
+      [['^' + head + '(?!.*' + no_decay + ')'], { lr: head_lr }],
+    ],
+
+  // `head_lr` (fine-tuning only): the learning rate of the parameters outside the pretrained
+  // encoder; `head_lr=none` gives every parameter `lr`, the paper's recipe. Each task config
+  // passes its measured default (see README).
+  head_lr(default)::
+    local value = args.str('head_lr', if default == null then 'none' else std.toString(default));
+    if value == 'none' then null else std.parseJson(value),
+
+  trainer(validation_metric, head_lr_default=null):: {
     num_epochs: args.json('epochs', if feature then 100 else 4),
     cuda_device: args.json('cuda_device', -1),
     validation_metric: validation_metric,
@@ -130,9 +161,7 @@ local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
       betas: [0.9, 0.999],
       eps: 1e-8,
       weight_decay: 0.01,
-      parameter_groups: [
-        [['bias', 'LayerNorm\\.weight', 'layer_norm\\.weight'], { weight_decay: 0.0 }],
-      ],
+      parameter_groups: $.parameter_groups($.head_lr(head_lr_default)),
     },
     // Linear warmup over the first 10% of all optimizer steps, then linear decay to 0.
     learning_rate_scheduler: {

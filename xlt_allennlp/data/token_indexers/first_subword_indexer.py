@@ -3,11 +3,33 @@
 from typing import Any, Optional
 
 import torch
+from allennlp.common.checks import ConfigurationError
 from allennlp.common.util import pad_sequence_to_length
 from allennlp.data.token_indexers import TokenIndexer
 from allennlp.data.token_indexers.token_indexer import IndexedTokenList
 from allennlp.data.tokenizers import PretrainedTransformerTokenizer, Token
 from allennlp.data.vocabulary import Vocabulary
+from transformers import PreTrainedTokenizerBase
+
+# Word-start markers of SentencePiece ("▁", XLM-R, mT5, ...) and byte-level BPE ("Ġ", RoBERTa).
+SPACE_MARKERS = ("\u2581", "\u0120")
+SPACE_MARKER_MODES = ("drop", "skip", "first")
+
+
+def bare_space_marker_ids(tokenizer: PreTrainedTokenizerBase) -> frozenset[int]:
+    """Ids of the pieces that are nothing but a word-start space marker (`▁`, `Ġ`).
+
+    Empty for WordPiece tokenizers (mBERT), which mark word continuations (`##`), not starts.
+    """
+    if tokenizer.is_fast:
+        wordpiece = type(tokenizer.backend_tokenizer.model).__name__ == "WordPiece"
+    else:
+        wordpiece = hasattr(tokenizer, "wordpiece_tokenizer")
+    if wordpiece:
+        return frozenset()
+    vocab = tokenizer.get_vocab()
+    special = set(tokenizer.all_special_ids)
+    return frozenset(vocab[m] for m in SPACE_MARKERS if m in vocab and vocab[m] not in special)
 
 
 @TokenIndexer.register("pretrained_transformer_first_subword")
@@ -23,6 +45,19 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
     BERT's normaliser deletes) is given the tokenizer's unknown token, so every word keeps exactly
     one position and labels never shift.
 
+    SentencePiece and byte-level BPE tokenizers (XLM-R, ...) start every pre-split word with a
+    space marker, which for most CJK words and for punctuation is a piece of its own
+    (`的` -> `▁` `的`, `.` -> `▁` `.`): the plain first subword would then be the same `▁` for
+    all of them. `space_markers` says what happens to such a bare leading marker:
+
+    - `"drop"` (default): removed from the encoder input, so the word reads as in running text
+      without spaces and is represented by its first real piece;
+    - `"skip"`: kept in the input; the word is represented by its first piece after it;
+    - `"first"`: kept, and the word represented by it (the plain first subword, as before).
+
+    A word made of bare markers only keeps them and is represented by the first. WordPiece
+    tokenizers (mBERT) have no such markers: the option changes nothing for them.
+
     ```jsonnet
     "token_indexers": {"tokens": {"type": "pretrained_transformer_first_subword",
                                   "model_name": "bert-base-multilingual-cased"}}
@@ -33,10 +68,17 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
         self,
         model_name: str,
         tokenizer_kwargs: Optional[dict[str, Any]] = None,
+        space_markers: str = "drop",
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        if space_markers not in SPACE_MARKER_MODES:
+            raise ConfigurationError(
+                f"space_markers must be one of {', '.join(SPACE_MARKER_MODES)}; "
+                f"got {space_markers!r}"
+            )
         self._model_name = model_name
+        self._space_markers = space_markers
         self._allennlp_tokenizer = PretrainedTransformerTokenizer(
             model_name, tokenizer_kwargs=tokenizer_kwargs
         )
@@ -45,6 +87,9 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
         if unk_id is None:
             raise ValueError(f"tokenizer of {model_name!r} has no unknown token")
         self._unk_id: int = unk_id
+        self._bare_markers = (
+            frozenset() if space_markers == "first" else bare_space_marker_ids(self._tokenizer)
+        )
 
     def count_vocab_items(self, token: Token, counter: dict[str, dict[str, int]]) -> None:
         # The transformer brings its own vocabulary.
@@ -67,9 +112,21 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
         ids: list[int] = []
         offsets: list[int] = []
         for pieces in per_word:
-            offsets.append(len(ids))
-            ids.extend(pieces or [self._unk_id])
+            pieces = pieces or [self._unk_id]
+            first = self._first_real_piece(pieces)
+            if self._space_markers == "drop":
+                pieces, first = pieces[first:], 0
+            offsets.append(len(ids) + first)
+            ids.extend(pieces)
         return ids, offsets
+
+    def _first_real_piece(self, pieces: list[int]) -> int:
+        """Index of the first piece that is not a bare space marker (0 if there is none)."""
+        if self._bare_markers:
+            for index, piece in enumerate(pieces):
+                if piece not in self._bare_markers:
+                    return index
+        return 0
 
     def tokens_to_indices(self, tokens: list[Token], vocabulary: Vocabulary) -> IndexedTokenList:
         ids, offsets = self.subword_ids([token.ensure_text() for token in tokens])
@@ -108,5 +165,8 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PretrainedTransformerFirstSubwordIndexer):
-            return self._model_name == other._model_name
+            return (self._model_name, self._space_markers) == (
+                other._model_name,
+                other._space_markers,
+            )
         return NotImplemented
