@@ -38,6 +38,7 @@ from train_throughput import ROOT, TINY, bert_base_shaped, cycle
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 import xlt_allennlp  # noqa: F401
+from xlt_allennlp.data import labels
 from xlt_allennlp.data.sentence_splitter import split_sentences
 
 TASKS = {
@@ -45,12 +46,12 @@ TASKS = {
     "xnli": (
         ROOT / "training_configs" / "xnli.jsonnet",
         ROOT / "fixtures" / "data" / "xnli" / "multinli_train.jsonl",
-        ("entailment", "neutral", "contradiction"),
+        labels.NLI_LABELS,
     ),
     "mldoc": (
         ROOT / "training_configs" / "mldoc.jsonnet",
         ROOT / "fixtures" / "data" / "mldoc" / "en_train.txt",
-        ("CCAT", "ECAT", "GCAT", "MCAT"),
+        labels.MLDOC_LABELS,
     ),
 }
 LR = 5e-5
@@ -102,7 +103,13 @@ def ours(
     config, _, _ = TASKS[task]
     params = Params.from_file(
         str(config),
-        ext_vars={"encoder": encoder, "batch_size": str(batch_size), "mode": mode},
+        ext_vars={
+            "encoder": encoder,
+            "batch_size": str(batch_size),
+            "mode": mode,
+            "train_path": str(data),
+            "dev_path": str(data),
+        },
     )
     reader = DatasetReader.from_params(params.pop("dataset_reader"))
     loader = DataLoader.from_params(params.pop("data_loader"), reader=reader, data_path=str(data))

@@ -54,7 +54,12 @@ def ours(encoder: str, train: Path, batch_size: int, steps: int, warmup: int) ->
     """Words/s of the package's POS tagger, built from training_configs/pos.jsonnet."""
     params = Params.from_file(
         str(ROOT / "training_configs" / "pos.jsonnet"),
-        ext_vars={"encoder": encoder, "batch_size": str(batch_size)},
+        ext_vars={
+            "encoder": encoder,
+            "batch_size": str(batch_size),
+            "train_path": str(train),
+            "dev_path": str(train),
+        },
     )
     reader = DatasetReader.from_params(params.pop("dataset_reader"))
     loader = DataLoader.from_params(params.pop("data_loader"), reader=reader, data_path=str(train))

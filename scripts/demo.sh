@@ -10,10 +10,14 @@ run_dir="${RUN_DIR:-runs/demo-pos}"
 # The tiny encoder has random weights, so it needs a larger learning rate than the paper's
 # 5e-5 for a pretrained mBERT; everything else is the config's (= the paper's) recipe.
 export lr="${lr:-2e-3}" epochs="${epochs:-6}" batch_size="${batch_size:-16}"
+# The config's data paths are required and its encoder is mBERT: the demo passes the fixtures.
+export encoder="${encoder:-fixtures/encoders/tiny-mbert}"
+export train_path="${train_path:-fixtures/data/ud/en_train.conllu}"
+export dev_path="${dev_path:-fixtures/data/ud/en_dev.conllu}"
 mkdir -p "$(dirname "$run_dir")"
 log="$run_dir.log"
-echo "== Training training_configs/pos.jsonnet on fixtures/data/ud/en_train.conllu" \
-     "(encoder fixtures/encoders/tiny-mbert, lr=$lr, epochs=$epochs, batch_size=$batch_size)"
+echo "== Training training_configs/pos.jsonnet on $train_path" \
+     "(encoder $encoder, lr=$lr, epochs=$epochs, batch_size=$batch_size)"
 start=$(date +%s)
 if ! allennlp train training_configs/pos.jsonnet -s "$run_dir" -f --file-friendly-logging \
      >"$log" 2>&1; then

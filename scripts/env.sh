@@ -24,8 +24,9 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.xlt-stamp" 2>/dev/null)" != "
   # fairscale and torch.jit emit FutureWarnings while allennlp is imported, before any plugin
   # can filter them; a .pth line in this venv (and only here) filters exactly those at start-up.
   site_packages="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-  printf '%s\n' "import warnings; warnings.filterwarnings('ignore', message=r'.*torch\\.(cuda\\.amp|jit\\.script)', category=FutureWarning)" \
-    > "$site_packages/xlt_allennlp_quiet_imports.pth"
+  # The filters come from xlt_allennlp/compat.py (STARTUP_WARNINGS), the one list of them.
+  "$VENV/bin/python" -c 'from xlt_allennlp.compat import startup_filter_line; print(startup_filter_line())' \
+    > "$site_packages/xlt_allennlp_quiet_imports.pth" 2>/dev/null
   echo "$stamp_value" > "$VENV/.xlt-stamp"
   echo "[xlt_allennlp] environment ready in $(( $(date +%s) - start )) s" >&2
 fi

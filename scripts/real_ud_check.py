@@ -92,11 +92,12 @@ def run_variant(
     output = run_dir / "languages.json"
     targets = [f"{language}={path}" for language, path in files.items() if language not in
                ("train", "dev")]
-    subprocess.run(
-        ["allennlp", "evaluate-languages", str(run_dir / "model.tar.gz"), *targets,
-         "--output-file", str(output), "--include-package", "xlt_allennlp"],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    if not output.exists():
+        subprocess.run(
+            ["allennlp", "evaluate-languages", str(run_dir / "model.tar.gz"), *targets,
+             "--output-file", str(output), "--include-package", "xlt_allennlp"],
+            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
     metrics = json.loads((run_dir / "metrics.json").read_text())
     dev = {k: round(v, 4) for k, v in metrics.items() if k.startswith("best_validation_")}
     print(f"{name}: trained in {trained:.0f} s, best epoch {metrics.get('best_epoch')}, dev {dev}",

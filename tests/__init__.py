@@ -8,3 +8,4 @@ MLDOC_FIXTURES = FIXTURES_ROOT / "data" / "mldoc"
 XNLI_FIXTURES = FIXTURES_ROOT / "data" / "xnli"
 TINY_MBERT = str(FIXTURES_ROOT / "encoders" / "tiny-mbert")
 TINY_XLMR = str(FIXTURES_ROOT / "encoders" / "tiny-xlmr")
+FIXTURE_CONFIGS = FIXTURES_ROOT / "configs"  # the task configs on the fixture data

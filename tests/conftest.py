@@ -12,11 +12,28 @@ from allennlp.models import Model
 from allennlp.training.optimizers import Optimizer
 
 import xlt_allennlp  # noqa: F401  (registers everything)
-from tests import MLDOC_FIXTURES, NER_FIXTURES, PROJECT_ROOT, UD_FIXTURES, XNLI_FIXTURES
+from tests import (
+    FIXTURE_CONFIGS,
+    MLDOC_FIXTURES,
+    NER_FIXTURES,
+    PROJECT_ROOT,
+    UD_FIXTURES,
+    XNLI_FIXTURES,
+)
 
 # Settings under which the tiny random-weight fixture encoder learns the POS fixture in seconds
 # (the configs' own defaults are the paper's, for a pretrained mBERT).
 TINY_TRAINING = {"lr": "2e-3", "epochs": "6", "batch_size": "16"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tiny_encoder_by_default() -> Iterator[None]:
+    # The configs' encoder is mBERT, which is not available offline: every test uses the tiny
+    # fixture encoder unless it sets `encoder` itself (relative to the repository root, where
+    # every test runs, as archives store it).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("encoder", "fixtures/encoders/tiny-mbert")
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -37,10 +54,10 @@ def ext_vars_set(ext_vars: dict[str, str]) -> Iterator[None]:
 def train_config(
     config: str, serialization_dir: Path, ext_vars: dict[str, str], overrides: str = ""
 ) -> dict[str, float]:
-    """Trains `training_configs/<config>` with ext vars set; returns metrics.json."""
+    """Trains `fixtures/configs/<config>` with ext vars set; returns metrics.json."""
     with ext_vars_set(ext_vars):
         train_model_from_file(
-            str(PROJECT_ROOT / "training_configs" / config),
+            str(FIXTURE_CONFIGS / config),
             str(serialization_dir),
             overrides=overrides,
             force=True,
@@ -51,11 +68,11 @@ def train_config(
 def one_training_step(
     config: str, data_path: Path, ext_vars: dict[str, str]
 ) -> tuple[Model, dict[str, torch.Tensor], Optimizer]:
-    """Builds `training_configs/<config>` with ext vars set and runs one optimizer step on the
+    """Builds `fixtures/configs/<config>` with ext vars set and runs one optimizer step on the
     first batch of `data_path`, as allennlp's trainer would (same model, loader and optimizer).
     Returns the model, its parameters before the step, and the optimizer."""
     with ext_vars_set(ext_vars):
-        params = Params.from_file(str(PROJECT_ROOT / "training_configs" / config))
+        params = Params.from_file(str(FIXTURE_CONFIGS / config))
     reader = DatasetReader.from_params(params.pop("dataset_reader"))
     loader = DataLoader.from_params(
         params.pop("data_loader"), reader=reader, data_path=str(data_path)

@@ -13,7 +13,7 @@ import pytest
 from transformers import AutoTokenizer
 
 from tests import TINY_MBERT, TINY_XLMR
-from tests.classification_runs import (
+from tests.classification.classification_runs import (
     MLDOC_FIXTURES,
     MLDOC_LANGUAGES,
     XNLI_FIXTURES,

@@ -1,19 +1,42 @@
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
+from allennlp.commands.train import train_model_from_file
 from allennlp.common import Params
+from allennlp.data import DatasetReader, Vocabulary
 
-from tests import PROJECT_ROOT
+from tests import FIXTURE_CONFIGS, PROJECT_ROOT
+from tests.conftest import ext_vars_set
+from xlt_allennlp.common import ConfigError
+from xlt_allennlp.data.labels import CONLL_ENTITY_TYPES, UD_RELATIONS, UPOS_TAGS, bio_labels
 
 CONFIGS = sorted((PROJECT_ROOT / "training_configs").glob("*.jsonnet"))
+FIXTURE_CONFIG_FILES = sorted(FIXTURE_CONFIGS.glob("*.jsonnet"))
+
+
+def test_every_config_has_a_fixture_config() -> None:
+    assert [path.name for path in CONFIGS] == [path.name for path in FIXTURE_CONFIG_FILES]
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda path: path.name)
-def test_config_defaults_point_at_shipped_fixtures(config: Path) -> None:
+def test_configs_are_the_papers_recipe_and_require_data_paths(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("encoder")  # the real default, not the tests' tiny encoder
+    for name in ("train_path", "dev_path"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigError, match=r"needs the ext var train_path: .*dev_path="):
+        Params.from_file(str(config))
+    monkeypatch.setenv("train_path", "en_train")
+    with pytest.raises(ConfigError, match="needs the ext var dev_path"):
+        Params.from_file(str(config))
+    monkeypatch.setenv("dev_path", "en_dev")
     params = Params.from_file(str(config)).as_dict()
-    for key in ("train_data_path", "validation_data_path"):
-        assert (PROJECT_ROOT / params[key]).exists(), params[key]
+    assert (params["train_data_path"], params["validation_data_path"]) == ("en_train", "en_dev")
     embedder = params["model"]["text_field_embedder"]["token_embedders"]["tokens"]
+    assert embedder["model_name"] == "bert-base-multilingual-cased"
     assert embedder["freeze_layers"] == -1  # fine-tune everything unless `freeze` is set
     scheduler = params["trainer"]["learning_rate_scheduler"]
     assert scheduler == {"type": "linear_with_warmup_ratio", "warmup_ratio": 0.1}
@@ -21,6 +44,33 @@ def test_config_defaults_point_at_shipped_fixtures(config: Path) -> None:
     assert optimizer["type"] == "adamw"
     assert optimizer["betas"] == [0.9, 0.999] and optimizer["weight_decay"] == 0.01
     assert params["data_loader"]["batch_sampler"]["type"] == "bucket"
+
+
+@pytest.mark.parametrize("config", FIXTURE_CONFIG_FILES, ids=lambda path: path.name)
+def test_fixture_configs_point_at_shipped_fixtures(config: Path) -> None:
+    params = Params.from_file(str(config)).as_dict()
+    for key in ("train_data_path", "validation_data_path"):
+        assert (PROJECT_ROOT / params[key]).exists(), params[key]
+
+
+def test_allennlp_train_without_data_paths_fails_at_once(tmp_path: Path) -> None:
+    # In-process, as `allennlp train` runs it: the ConfigError before anything is built.
+    with ext_vars_set({"train_path": ""}), pytest.raises(ConfigError, match="train_path"):
+        train_model_from_file(str(CONFIGS[0]), str(tmp_path / "run"))
+    assert not (tmp_path / "run").exists()
+
+
+def test_missing_ext_var_is_one_line_on_the_command_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("train_path", "dev_path")}
+    result = subprocess.run(
+        ["allennlp", "train", "training_configs/pos.jsonnet", "-s", str(tmp_path / "run"),
+         "--include-package", "xlt_allennlp"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: training_configs/pos.jsonnet needs the ext var train_path")
+    assert "Traceback" not in result.stderr and "RUNTIME ERROR" not in result.stderr
 
 
 def test_pos_config_ext_vars(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,27 +102,51 @@ def test_pos_config_ext_vars(monkeypatch: pytest.MonkeyPatch) -> None:
     assert params["random_seed"] == params["numpy_seed"] == params["pytorch_seed"] == 7
 
 
-def test_every_upos_and_conll_tag_is_a_label() -> None:
-    # Zero-shot languages may use tags the English training data lacks.
-    pos = Params.from_file(str(PROJECT_ROOT / "training_configs" / "pos.jsonnet")).as_dict()
-    assert len(set(pos["vocabulary"]["tokens_to_add"]["labels"])) == 17
-    ner = Params.from_file(str(PROJECT_ROOT / "training_configs" / "ner.jsonnet")).as_dict()
-    assert len(set(ner["vocabulary"]["tokens_to_add"]["labels"])) == 9
+def vocabulary_of(config: str) -> Vocabulary:
+    """The vocabulary `allennlp train` builds for a fixture config from its training file."""
+    params = Params.from_file(str(FIXTURE_CONFIGS / config))
+    reader = DatasetReader.from_params(params.pop("dataset_reader"))
+    instances = reader.read(params.pop("train_data_path"))
+    return Vocabulary.from_params(params.pop("vocabulary", Params({})), instances=instances)
+
+
+def test_every_upos_relation_and_conll_tag_is_a_label_in_a_fixed_order() -> None:
+    # Zero-shot languages may use tags the English training data lacks; the label index of a
+    # tag is the same for every training file.
+    labels = vocabulary_of("pos.jsonnet").get_index_to_token_vocabulary("labels")
+    assert list(labels.values()) == list(UPOS_TAGS)
+    ner = vocabulary_of("ner.jsonnet").get_index_to_token_vocabulary("labels")
+    assert list(ner.values()) == list(bio_labels(CONLL_ENTITY_TYPES))
+    assert len(ner) == 9
+    parsing = vocabulary_of("parsing.jsonnet")
+    assert list(parsing.get_index_to_token_vocabulary("head_tags").values()) == list(UD_RELATIONS)
+    assert len(UD_RELATIONS) == 37 and len(UPOS_TAGS) == 17
+    # `pos` feeds an embedding (Z+POS): a padded namespace, padding and OOV first.
+    assert list(parsing.get_index_to_token_vocabulary("pos").values())[2:] == list(UPOS_TAGS)
 
 
 def test_parsing_config_ext_vars(monkeypatch: pytest.MonkeyPatch) -> None:
-    path = str(PROJECT_ROOT / "training_configs" / "parsing.jsonnet")
+    path = str(FIXTURE_CONFIGS / "parsing.jsonnet")
     params = Params.from_file(path).as_dict()
     assert "pos_tag_embedding" not in params["model"]  # the paper's Z parser by default
     assert params["dataset_reader"]["max_words"] is None  # training keeps every sentence
     assert params["validation_dataset_reader"]["max_words"] == 140
     embedder = params["model"]["text_field_embedder"]["token_embedders"]["tokens"]
     assert embedder["max_length"] == 512 and embedder["context"] == 256
-    assert len(set(params["vocabulary"]["tokens_to_add"]["head_tags"])) == 37
-    assert len(set(params["vocabulary"]["tokens_to_add"]["pos"])) == 17
     assert params["data_loader"]["batch_sampler"]["sorting_keys"] == ["words"]
     monkeypatch.setenv("use_pos", "true")
     monkeypatch.setenv("max_words", "null")
     params = Params.from_file(path).as_dict()
     assert params["model"]["pos_tag_embedding"]["vocab_namespace"] == "pos"
     assert params["validation_dataset_reader"]["max_words"] is None
+
+
+def test_an_encoder_that_cannot_be_loaded_offline_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("encoder", "no-such-org/no-such-encoder")
+    params = Params.from_file(str(FIXTURE_CONFIGS / "pos.jsonnet"))
+    with pytest.raises(ConfigError, match=r"cannot load the encoder 'no-such-org/no-such-enc.*"
+                       r"Pass a local path \(encoder=/path/to/model"):  # fmt: skip
+        DatasetReader.from_params(params.pop("dataset_reader"))

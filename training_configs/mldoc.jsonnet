@@ -2,7 +2,7 @@
 // The first two sentences of a document go into the encoder as a sentence pair, at most 128
 // subwords with [CLS]/[SEP]; a linear layer + softmax on the last layer's [CLS] vector.
 // Train on English, select on English dev, evaluate unchanged on the other languages:
-//   allennlp train training_configs/mldoc.jsonnet -s runs/mldoc --include-package xlt_allennlp
+// train_path and dev_path are required; encoder defaults to bert-base-multilingual-cased:
 //   encoder=bert-base-multilingual-cased train_path=mldoc/english.train.1000 \
 //     dev_path=mldoc/english.dev allennlp train training_configs/mldoc.jsonnet -s runs/mldoc
 //   allennlp evaluate-languages runs/mldoc/model.tar.gz en=mldoc/english.test de=mldoc/german.test
@@ -11,15 +11,11 @@
 local args = import 'lib/args.libsonnet';
 local recipe = import 'lib/recipe.libsonnet';
 
-// The four MLDoc topics: the labels of the model, in this order (the reader fixes the order).
-local labels = ['CCAT', 'ECAT', 'GCAT', 'MCAT'];
-
 local reader = {
   type: 'mldoc',
   model_name: recipe.encoder,
   // Subwords per document, [CLS] and [SEP]s included; the two sentences are cut longest first.
   max_length: args.json('max_length', 128),
-  labels: labels,
   encoding: args.str('encoding', 'utf-8'),
 };
 
@@ -43,10 +39,9 @@ local reader = {
     // mode=feature: a 2-layer BiLSTM, max-pooled over time.
     dropout: args.json('dropout', 0.1),
   } + recipe.sentence_encoders,
-  vocabulary: { tokens_to_add: { labels: labels } },
   trainer: recipe.trainer('+accuracy'),
 }
-+ recipe.data_paths('fixtures/data/mldoc/en_train.txt', 'fixtures/data/mldoc/en_dev.txt')
++ recipe.data_paths('mldoc/english.train.1000', 'mldoc/english.dev')
 + recipe.data_loaders
 + recipe.seeds
 + recipe.distributed

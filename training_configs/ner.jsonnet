@@ -1,6 +1,6 @@
 // Named-entity recognition, zero-shot cross-lingual (Wu & Dredze 2019, sections 4.3 and 5).
 // Train on English CoNLL 2003, select on English dev, evaluate on CoNLL 2002/2003 de/es/nl:
-//   allennlp train training_configs/ner.jsonnet -s runs/ner --include-package xlt_allennlp
+// train_path and dev_path are required; encoder defaults to bert-base-multilingual-cased:
 //   encoder=bert-base-multilingual-cased train_path=eng.train dev_path=eng.testa \
 //     allennlp train training_configs/ner.jsonnet -s runs/ner
 // German CoNLL 2003 files are Latin-1: evaluate them with
@@ -28,15 +28,9 @@ local reader = {
     // Softmax head (the paper's) by default; crf=true adds a BIO-constrained CRF.
     use_crf: args.json('crf', false),
   },
-  // Every CoNLL tag is a label, whether the English training data has it or not.
-  vocabulary: {
-    tokens_to_add: {
-      labels: ['O'] + [p + t for p in ['B-', 'I-'] for t in ['PER', 'LOC', 'ORG', 'MISC']],
-    },
-  },
   trainer: recipe.trainer('+f1-measure-overall'),
 }
-+ recipe.data_paths('fixtures/data/ner/en_train.conll', 'fixtures/data/ner/en_dev.conll')
++ recipe.data_paths('conll2003/eng.train', 'conll2003/eng.testa')
 + recipe.data_loaders
 + recipe.seeds
 + recipe.distributed

@@ -1,7 +1,7 @@
 // UD dependency parsing, zero-shot cross-lingual (Wu & Dredze 2019, sections 4.5 and 5).
 // Dozat & Manning's biaffine parser with the multilingual encoder in place of the LSTM; train on
 // English, select on English dev (LAS), evaluate unchanged on other languages:
-//   allennlp train training_configs/parsing.jsonnet -s runs/parsing --include-package xlt_allennlp
+// train_path and dev_path are required; encoder defaults to bert-base-multilingual-cased:
 //   encoder=bert-base-multilingual-cased train_path=en_ewt-ud-train.conllu \
 //     dev_path=en_ewt-ud-dev.conllu allennlp train training_configs/parsing.jsonnet -s runs/parsing
 // use_pos=true adds the gold UPOS embedding to the encoder output (the paper's "Z+POS").
@@ -12,15 +12,6 @@ local recipe = import 'lib/recipe.libsonnet';
 
 local use_pos = args.json('use_pos', false);
 local coarse = args.json('coarse_relations', true);
-local upos = ['ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART', 'PRON',
-              'PROPN', 'PUNCT', 'SCONJ', 'SYM', 'VERB', 'X'];
-// The 37 UD v2 relations: all are labels of the model, seen in English training or not.
-local relations = [
-  'acl', 'advcl', 'advmod', 'amod', 'appos', 'aux', 'case', 'cc', 'ccomp', 'clf', 'compound',
-  'conj', 'cop', 'csubj', 'dep', 'det', 'discourse', 'dislocated', 'expl', 'fixed', 'flat',
-  'goeswith', 'iobj', 'list', 'mark', 'nmod', 'nsubj', 'nummod', 'obj', 'obl', 'orphan',
-  'parataxis', 'punct', 'reparandum', 'root', 'vocative', 'xcomp',
-];
 
 local reader(max_words) = {
   type: 'ud_parsing',
@@ -59,13 +50,10 @@ local by_words = { batch_sampler+: { sorting_keys: ['words'] } };
     input_dropout: args.json('input_dropout', 0.1),
     report_unexcluded_scores: args.json('report_unexcluded_scores', false),
   },
-  vocabulary: {
-    tokens_to_add: { pos: upos } + (if coarse then { head_tags: relations } else {}),
-  },
   trainer: recipe.trainer('+LAS'),
   data_loader: recipe.data_loaders.data_loader + by_words,
   validation_data_loader: recipe.data_loaders.validation_data_loader + by_words,
 }
-+ recipe.data_paths('fixtures/data/ud/en_train.conllu', 'fixtures/data/ud/en_dev.conllu')
++ recipe.data_paths('en_ewt-ud-train.conllu', 'en_ewt-ud-dev.conllu')
 + recipe.seeds
 + recipe.distributed

@@ -1,6 +1,6 @@
 // UD part-of-speech tagging, zero-shot cross-lingual (Wu & Dredze 2019, sections 4.4 and 5).
 // Train on English, select on English dev, evaluate unchanged on other languages:
-//   allennlp train training_configs/pos.jsonnet -s runs/pos --include-package xlt_allennlp
+// train_path and dev_path are required; encoder defaults to bert-base-multilingual-cased:
 //   encoder=bert-base-multilingual-cased train_path=en_ewt-ud-train.conllu \
 //     dev_path=en_ewt-ud-dev.conllu allennlp train training_configs/pos.jsonnet -s runs/pos
 // mode=feature trains the paper's feature-based variant (frozen encoder, layer mix, BiLSTM).
@@ -9,12 +9,10 @@ local args = import 'lib/args.libsonnet';
 local recipe = import 'lib/recipe.libsonnet';
 
 local tag_column = args.str('tag_column', 'upos');
-// The 17 UD v2 UPOS tags are all labels of the model, seen in English training or not, so that
-// zero-shot evaluation on a language using a tag English lacks counts it as an error instead of
-// failing. (XPOS tag sets are language-specific: an XPOS unseen in training is reported with
-// file and line.)
-local upos = ['ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART', 'PRON',
-              'PROPN', 'PUNCT', 'SCONJ', 'SYM', 'VERB', 'X'];
+// With tag_column=upos the model's labels are the 17 UD v2 tags, seen in English training or
+// not (the reader's inventory, xlt_allennlp/data/labels.py), so that zero-shot evaluation on a
+// language using a tag English lacks counts it as an error instead of failing. (XPOS tag sets
+// are language-specific: an XPOS unseen in training is reported with file and line.)
 
 {
   dataset_reader: {
@@ -29,10 +27,9 @@ local upos = ['ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM',
     encoder: recipe.word_encoder,
     dropout: args.json('dropout', 0.1),
   },
-  vocabulary: if tag_column == 'upos' then { tokens_to_add: { labels: upos } } else {},
   trainer: recipe.trainer('+accuracy'),
 }
-+ recipe.data_paths('fixtures/data/ud/en_train.conllu', 'fixtures/data/ud/en_dev.conllu')
++ recipe.data_paths('en_ewt-ud-train.conllu', 'en_ewt-ud-dev.conllu')
 + recipe.data_loaders
 + recipe.seeds
 + recipe.distributed

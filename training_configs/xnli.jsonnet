@@ -2,7 +2,7 @@
 // Premise and hypothesis go into the encoder as a sentence pair, at most 128 subwords with
 // [CLS]/[SEP]; a linear layer + softmax on the last layer's [CLS] vector.
 // Train on English MultiNLI, select on English dev, evaluate on the XNLI languages:
-//   allennlp train training_configs/xnli.jsonnet -s runs/xnli --include-package xlt_allennlp
+// train_path and dev_path are required; encoder defaults to bert-base-multilingual-cased:
 //   encoder=bert-base-multilingual-cased train_path=multinli_1.0/multinli_1.0_train.jsonl \
 //     dev_path=XNLI-1.0/xnli.dev.tsv languages='["en"]' \
 //     allennlp train training_configs/xnli.jsonnet -s runs/xnli
@@ -15,15 +15,11 @@
 local args = import 'lib/args.libsonnet';
 local recipe = import 'lib/recipe.libsonnet';
 
-// The labels of the model, in this order (the reader fixes the order).
-local labels = ['entailment', 'neutral', 'contradiction'];
-
 local reader(languages) = {
   type: 'xnli',
   model_name: recipe.encoder,
   // Subwords per pair, [CLS] and [SEP]s included; premise and hypothesis are cut longest first.
   max_length: args.json('max_length', 128),
-  labels: labels,
   languages: languages,
 };
 
@@ -47,12 +43,9 @@ local reader(languages) = {
     // mode=feature: a 2-layer BiLSTM, max-pooled over time.
     dropout: args.json('dropout', 0.1),
   } + recipe.sentence_encoders,
-  vocabulary: { tokens_to_add: { labels: labels } },
   trainer: recipe.trainer('+accuracy'),
 }
-+ recipe.data_paths(
-  'fixtures/data/xnli/multinli_train.jsonl', 'fixtures/data/xnli/multinli_dev_matched.jsonl'
-)
++ recipe.data_paths('multinli_1.0/multinli_1.0_train.jsonl', 'XNLI-1.0/xnli.dev.tsv')
 + recipe.data_loaders
 + recipe.seeds
 + recipe.distributed

@@ -9,24 +9,29 @@ from xlt_allennlp import compat
 
 compat.apply()
 
+from xlt_allennlp import common  # noqa: E402
+
+common.expose_ext_vars_to_jsonnet()
+common.report_config_errors_in_one_line()
+
 from xlt_allennlp import (  # noqa: E402
+    classification,
     commands,
     data,
-    dataset_readers,
-    models,
     modules,
-    predictors,
+    parsing,
+    tagging,
     training,
 )
 
-__version__ = "0.1.0"
 __all__ = [
+    "classification",
     "commands",
+    "common",
     "compat",
     "data",
-    "dataset_readers",
-    "models",
     "modules",
-    "predictors",
+    "parsing",
+    "tagging",
     "training",
 ]

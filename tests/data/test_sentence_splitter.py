@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from tests.classification_runs import load_generator
+from tests.classification.classification_runs import load_generator
 from xlt_allennlp.data.sentence_splitter import split_sentences
 
 

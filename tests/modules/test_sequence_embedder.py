@@ -10,8 +10,8 @@ from allennlp.training.optimizers import Optimizer
 from transformers import AutoModel
 
 from tests import TINY_MBERT, TINY_XLMR, conftest
-from tests.classification_runs import MLDOC_FIXTURES, XNLI_FIXTURES
-from xlt_allennlp.dataset_readers import XnliReader
+from tests.classification.classification_runs import MLDOC_FIXTURES, XNLI_FIXTURES
+from xlt_allennlp.classification.dataset_readers import XnliReader
 from xlt_allennlp.modules.freeze_layers import embeddings_and_blocks
 from xlt_allennlp.modules.token_embedders import PretrainedTransformerSequenceEmbedder
 

@@ -10,19 +10,19 @@ from pathlib import Path
 import pytest
 from allennlp.common import Params
 
-from tests import PROJECT_ROOT, UD_FIXTURES
+from tests import FIXTURE_CONFIGS, PROJECT_ROOT, UD_FIXTURES
 
 
 def test_workers_ext_var_sets_the_distributed_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("workers", "2")
-    params = Params.from_file(str(PROJECT_ROOT / "training_configs" / "ner.jsonnet")).as_dict()
+    params = Params.from_file(str(FIXTURE_CONFIGS / "ner.jsonnet")).as_dict()
     assert params["distributed"] == {"cuda_devices": [-1, -1]}
     monkeypatch.setenv("test_path", "x.conllu")
     with pytest.raises(RuntimeError, match="test_path cannot be used with distributed"):
-        Params.from_file(str(PROJECT_ROOT / "training_configs" / "pos.jsonnet"))
+        Params.from_file(str(FIXTURE_CONFIGS / "pos.jsonnet"))
     monkeypatch.delenv("workers")
     monkeypatch.delenv("test_path")
-    params = Params.from_file(str(PROJECT_ROOT / "training_configs" / "pos.jsonnet")).as_dict()
+    params = Params.from_file(str(FIXTURE_CONFIGS / "pos.jsonnet")).as_dict()
     assert "distributed" not in params
 
 
@@ -36,7 +36,7 @@ def test_two_cpu_workers_train_pos_and_archive_evaluates(tmp_path: Path) -> None
         "train_path": str(UD_FIXTURES / "en_train.conllu"),
     }
     run = tmp_path / "run"
-    command = [sys.executable, "-m", "allennlp", "train", "training_configs/pos.jsonnet",
+    command = [sys.executable, "-m", "allennlp", "train", "fixtures/configs/pos.jsonnet",
                "-s", str(run)]  # fmt: skip
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]

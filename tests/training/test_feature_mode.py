@@ -12,7 +12,7 @@ import pytest
 from allennlp.common import Params
 from allennlp.models.archival import load_archive
 
-from tests import NER_FIXTURES, PROJECT_ROOT, UD_FIXTURES
+from tests import FIXTURE_CONFIGS, NER_FIXTURES, PROJECT_ROOT, UD_FIXTURES
 from tests.conftest import train_config
 from xlt_allennlp.training.callbacks import LAYER_WEIGHTS_FILE, layer_weights
 
@@ -22,7 +22,7 @@ MIX = "text_field_embedder.token_embedder_tokens._scalar_mix"
 def config(name: str, monkeypatch: pytest.MonkeyPatch, **ext_vars: str) -> dict:
     for key, value in ext_vars.items():
         monkeypatch.setenv(key, value)
-    return Params.from_file(str(PROJECT_ROOT / "training_configs" / name)).as_dict()
+    return Params.from_file(str(FIXTURE_CONFIGS / name)).as_dict()
 
 
 def expected_learning_rates(scores: list[float], lr: float, min_lr: float) -> list[float]:

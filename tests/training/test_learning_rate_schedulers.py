@@ -118,3 +118,16 @@ def test_plateau_needs_a_validation_metric() -> None:
     optimizer = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=1e-3)
     with pytest.raises(ConfigurationError, match="requires a validation metric"):
         ReduceOnValidationPlateau(optimizer).step(None)
+
+
+def test_allennlp_reduce_on_plateau_builds_and_reduces() -> None:
+    # Without our subclass registered under allennlp's name, building allennlp's own
+    # `reduce_on_plateau` raises TypeError (`verbose`) on torch 2.x.
+    parameter = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([parameter], lr=1.0)
+    params = Params({"type": "reduce_on_plateau", "mode": "max", "factor": 0.5, "patience": 0,
+                     "verbose": True})  # fmt: skip
+    scheduler = LearningRateScheduler.from_params(params=params, optimizer=optimizer)
+    for score in (0.5, 0.6, 0.6, 0.4):  # improve, improve, no, no
+        scheduler.step(score)
+    assert optimizer.param_groups[0]["lr"] == 0.25

@@ -22,7 +22,7 @@ DEV_FILES = {
     "xnli": FIXTURES_ROOT / "data" / "xnli" / "multinli_dev_matched.jsonl",
 }
 EMBEDDER = "text_field_embedder.token_embedder_tokens."
-ENCODER = "transformer_model."  # inside the embedder (under `_matched_embedder.` for words)
+ENCODER = "transformer_model."  # inside the embedder
 
 
 def train_one_epoch(task: str, run: Path, strategy: dict[str, str]) -> dict[str, torch.Tensor]:

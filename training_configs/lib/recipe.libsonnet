@@ -30,7 +30,8 @@ local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
 
   mode: mode,
   feature: feature,
-  encoder: args.str('encoder', 'fixtures/encoders/tiny-mbert'),
+  // The paper's encoder; any Hugging Face name or local path (the tests pass the tiny fixtures).
+  encoder: args.str('encoder', 'bert-base-multilingual-cased'),
   seed: args.json('seed', 13),
   batch_size: args.json('batch_size', 32),
   // Freeze the embeddings (0) and the n lowest blocks; "none" (-1) fine-tunes all. Always -1 in
@@ -170,16 +171,21 @@ local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
     },
   }),
 
-  // Train / dev (/ test when `test_path` is set) files.
-  data_paths(train, dev)::
+  // Train / dev (/ test when `test_path` is set) files. `train_path` and `dev_path` are
+  // required; `example_train` / `example_dev` only name typical files in the message shown
+  // when they are missing.
+  data_paths(example_train, example_dev)::
     local test_path = args.str('test_path', '');
+    local hint = 'the English training and dev files, e.g. `train_path=' + example_train +
+                 ' dev_path=' + example_dev + ' allennlp train CONFIG -s runs/NAME' +
+                 ' --include-package xlt_allennlp`';
     if test_path != '' && $.distributed != {} then
       error ('test_path cannot be used with distributed training (workers/cuda_devices): ' +
              'allennlp 2.10 evaluates it on the primary process only and crashes at the end. ' +
              'Train without it, then run `allennlp evaluate` on the archive.')
     else {
-    train_data_path: args.str('train_path', train),
-    validation_data_path: args.str('dev_path', dev),
+    train_data_path: args.required('train_path', hint),
+    validation_data_path: args.required('dev_path', hint),
     [if test_path != '' then 'test_data_path']: test_path,
     [if test_path != '' then 'evaluate_on_test']: true,
     },

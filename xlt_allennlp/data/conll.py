@@ -17,7 +17,6 @@ class ConllSentence:
     """
 
     path: str
-    start_line: int
     lines: list[str] = field(default_factory=list)
     columns: list[list[str]] = field(default_factory=list)
     line_numbers: list[int] = field(default_factory=list)
@@ -57,7 +56,7 @@ def read_conll_columns(path: str, encoding: str = "utf-8") -> Iterator[ConllSent
                 f"found {len(columns)}",
             )
         if sentence is None:
-            sentence = ConllSentence(path, line_number, prefix_lines=pending_prefix)
+            sentence = ConllSentence(path, prefix_lines=pending_prefix)
             pending_prefix = []
         sentence.lines.append(line)
         sentence.columns.append(columns)

@@ -14,18 +14,6 @@ from xlt_allennlp.data.errors import DataFormatError, iter_decoded_lines
 COLUMNS = ("ID", "FORM", "LEMMA", "UPOS", "XPOS", "FEATS", "HEAD", "DEPREL", "DEPS", "MISC")
 COLUMN_INDEX = {name: index for index, name in enumerate(COLUMNS)}
 
-# The 17 universal part-of-speech tags of UD v2 (v1 had CONJ where v2 has CCONJ).
-UPOS_TAGS = frozenset(
-    "ADJ ADP ADV AUX CCONJ CONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()
-)
-
-# The 37 universal dependency relations of UD v2 (without language-specific subtypes).
-UD_RELATIONS = frozenset(
-    "acl advcl advmod amod appos aux case cc ccomp clf compound conj cop csubj dep det discourse "
-    "dislocated expl fixed flat goeswith iobj list mark nmod nsubj nummod obj obl orphan "
-    "parataxis punct reparandum root vocative xcomp".split()
-)
-
 _WORD_ID = re.compile(r"^[1-9][0-9]*$")
 _RANGE_ID = re.compile(r"^([1-9][0-9]*)-([1-9][0-9]*)$")
 _EMPTY_ID = re.compile(r"^([0-9]+)\.([1-9][0-9]*)$")
@@ -160,3 +148,20 @@ def replace_column(line: str, column: str, value: str) -> str:
     columns = line.split("\t")
     columns[COLUMN_INDEX[column]] = value
     return "\t".join(columns)
+
+
+def write_conllu_sentence(lines: list[str], columns: dict[str, list[str]]) -> str:
+    """A sentence's CoNLL-U block with, on each word line in turn, the named columns replaced by
+    the next value of each list (comments, multiword-token and empty-node lines kept as they
+    are); ends with the blank line that separates sentences. The one CoNLL-U writer of the
+    package (used by the tagger's and the parser's predictors)."""
+    values = zip(*columns.values(), strict=True)
+    out = []
+    for line in lines:
+        if not line.startswith("#") and line.split("\t", 1)[0].isdigit():
+            for column, value in zip(columns, next(values), strict=True):
+                line = replace_column(line, column, value)
+        out.append(line)
+    if next(values, None) is not None:
+        raise ValueError("more predicted values than word lines in the sentence")
+    return "\n".join(out) + "\n\n"

@@ -1,13 +1,9 @@
 """Freezing the bottom layers of a Hugging Face encoder (Wu & Dredze 2019, section 5.2)."""
 
-import contextlib
 import logging
-from contextlib import AbstractContextManager
-from typing import Optional
 
 import torch
 from allennlp.common.checks import ConfigurationError
-from allennlp.modules.token_embedders import PretrainedTransformerEmbedder
 
 logger = logging.getLogger(__name__)
 
@@ -65,34 +61,3 @@ def freeze_bottom_layers(transformer: torch.nn.Module, num_layers: int) -> tuple
             trainable,
         )
     return frozen, trainable
-
-
-def trains(transformer: torch.nn.Module) -> bool:
-    """Whether any parameter of `transformer` is trained (read at every call: allennlp's
-    trainer option `no_grad` may freeze parameters after the embedder is built)."""
-    return any(parameter.requires_grad for parameter in transformer.parameters())
-
-
-def prepare_transformer(
-    embedder: PretrainedTransformerEmbedder, freeze_layers: int, eval_mode: Optional[bool]
-) -> None:
-    """What both of our transformer embedders do to allennlp's embedder after building it.
-
-    Drops the pooler (our heads never use it, and a parameter without a gradient makes DDP need
-    `find_unused_parameters`), freezes the bottom `freeze_layers` layers, and sets the embedder's
-    `eval_mode` (default: whether the transformer is fully frozen, i.e. a fixed feature
-    extractor whose dropout stays off; allennlp's `train()` then keeps it in eval mode).
-    """
-    transformer = embedder.transformer_model
-    if getattr(transformer, "pooler", None) is not None:
-        transformer.pooler = None
-    freeze_bottom_layers(transformer, freeze_layers)
-    embedder.eval_mode = not trains(transformer) if eval_mode is None else eval_mode
-    if embedder.eval_mode:
-        transformer.eval()
-
-
-def no_grad_if_frozen(transformer: torch.nn.Module) -> AbstractContextManager[None]:
-    """`torch.no_grad()` for a fully frozen transformer (no activations kept for a backward pass
-    through it), else a no-op context."""
-    return contextlib.nullcontext() if trains(transformer) else torch.no_grad()

@@ -5,6 +5,8 @@ from typing import Optional
 from allennlp.common.checks import ConfigurationError
 from transformers import AutoConfig
 
+from xlt_allennlp.common.encoders import require_encoder
+
 
 def transformer_hidden_size(model_name: str) -> int:
     """`hidden_size` of the encoder `model_name` (a local path or a hub name).
@@ -12,6 +14,7 @@ def transformer_hidden_size(model_name: str) -> int:
     Reads only `config.json`: a local directory needs nothing else, a hub name is found in the
     Hugging Face cache when offline (`HF_HUB_OFFLINE=1`), as for the encoder itself.
     """
+    require_encoder(model_name)
     return int(AutoConfig.from_pretrained(model_name).hidden_size)
 
 

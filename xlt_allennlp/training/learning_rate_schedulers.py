@@ -1,9 +1,14 @@
 """Learning-rate schedules of the paper's recipes (fine-tuning and feature-based)."""
 
 import logging
+from typing import Union
 
 import torch
-from allennlp.training.learning_rate_schedulers import LearningRateScheduler, PolynomialDecay
+from allennlp.training.learning_rate_schedulers import (
+    LearningRateScheduler,
+    PolynomialDecay,
+    ReduceOnPlateauLearningRateScheduler,
+)
 from allennlp.training.learning_rate_schedulers.learning_rate_scheduler import (
     _PyTorchLearningRateSchedulerWithMetricsWrapper,
 )
@@ -66,8 +71,8 @@ class ReduceOnValidationPlateau(_PyTorchLearningRateSchedulerWithMetricsWrapper)
     is not a new best. Pair it with the `stop_when_lr_below` callback for "stop when the
     learning rate drops below 1e-5".
 
-    Why not allennlp's `reduce_on_plateau` (buildable on torch 2.x only through our compat patch, as
-    it passes the removed `verbose`): its `mode` is easy to get wrong: allennlp's trainer steps the
+    Why not allennlp's `reduce_on_plateau` (see `ReduceOnPlateau` below): its `mode` is easy to
+    get wrong: allennlp's trainer steps the
     scheduler with the trainer's *signed* score (`+accuracy` -> accuracy, `-loss` -> minus the
     loss), which is always higher-is-better, so the mode here is always `"max"`, whatever the
     `validation_metric`. With `threshold: 0` (absolute) "improves" means what the trainer's
@@ -103,4 +108,44 @@ class ReduceOnValidationPlateau(_PyTorchLearningRateSchedulerWithMetricsWrapper)
                 min_lr=min_lr,
                 eps=eps,
             )
+        )
+
+
+@LearningRateScheduler.register("reduce_on_plateau", exist_ok=True)
+class ReduceOnPlateau(ReduceOnPlateauLearningRateScheduler):
+    """allennlp's `reduce_on_plateau`, buildable on torch 2.x.
+
+    allennlp 2.10 passes `verbose=` to torch's `ReduceLROnPlateau`, which torch 2.x removed, so
+    every config with `"type": "reduce_on_plateau"` failed with a TypeError. Registered under
+    allennlp's own name (`exist_ok=True`, as allennlp-models replaces components) with the same
+    parameters; `verbose` is accepted and ignored. Our configs use
+    `reduce_on_validation_plateau` (above).
+    """
+
+    def __init__(
+        self,
+        optimizer: torch.optim.Optimizer,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        verbose: bool = False,
+        threshold_mode: str = "rel",
+        threshold: float = 1e-4,
+        cooldown: int = 0,
+        min_lr: Union[float, list[float]] = 0,
+        eps: float = 1e-8,
+    ) -> None:
+        _PyTorchLearningRateSchedulerWithMetricsWrapper.__init__(
+            self,
+            torch.optim.lr_scheduler.ReduceLROnPlateau(
+                optimizer=optimizer,
+                mode=mode,  # type: ignore[arg-type]
+                factor=factor,
+                patience=patience,
+                threshold_mode=threshold_mode,  # type: ignore[arg-type]
+                threshold=threshold,
+                cooldown=cooldown,
+                min_lr=min_lr,
+                eps=eps,
+            ),
         )

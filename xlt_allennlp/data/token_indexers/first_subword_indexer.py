@@ -11,6 +11,8 @@ from allennlp.data.tokenizers import PretrainedTransformerTokenizer, Token
 from allennlp.data.vocabulary import Vocabulary
 from transformers import PreTrainedTokenizerBase
 
+from xlt_allennlp.common.encoders import require_encoder
+
 # Word-start markers of SentencePiece ("▁", XLM-R, mT5, ...) and byte-level BPE ("Ġ", RoBERTa).
 SPACE_MARKERS = ("\u2581", "\u0120")
 SPACE_MARKER_MODES = ("drop", "skip", "first")
@@ -77,6 +79,7 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
                 f"space_markers must be one of {', '.join(SPACE_MARKER_MODES)}; "
                 f"got {space_markers!r}"
             )
+        require_encoder(model_name)
         self._model_name = model_name
         self._space_markers = space_markers
         self._allennlp_tokenizer = PretrainedTransformerTokenizer(

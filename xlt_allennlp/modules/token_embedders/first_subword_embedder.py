@@ -1,19 +1,17 @@
 """Sliding-window transformer embedder that returns the first subword's vector for every word."""
 
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import torch
-from allennlp.data.tokenizers import PretrainedTransformerTokenizer
-from allennlp.modules.scalar_mix import ScalarMix
-from allennlp.modules.token_embedders import PretrainedTransformerEmbedder, TokenEmbedder
+from allennlp.modules.token_embedders import TokenEmbedder
 from allennlp.nn import util
 
-from xlt_allennlp.modules.freeze_layers import no_grad_if_frozen, prepare_transformer
 from xlt_allennlp.modules.sliding_window import sliding_windows
+from xlt_allennlp.modules.transformer_backbone import TransformerBackbone, rename_state_dict_keys
 
 
 @TokenEmbedder.register("pretrained_transformer_first_subword")
-class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
+class PretrainedTransformerFirstSubwordEmbedder(TransformerBackbone, TokenEmbedder):
     """Embeds words with a transformer and represents each word by its FIRST subword.
 
     Registered as `"pretrained_transformer_first_subword"`; use it with the indexer of the same
@@ -25,94 +23,43 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
     allennlp's `pretrained_transformer_mismatched` embedder folds long inputs into
     NON-overlapping chunks instead, which is why this embedder exists.
 
-    The transformer itself is held by allennlp's `PretrainedTransformerEmbedder` (so
-    `train_parameters`, `reinit_modules`, `override_weights_file` ... behave as there). With
-    `last_layer_only: false` the output is a learned softmax-weighted, scaled mix of ALL hidden
-    states including the embedding layer (13 for a 12-layer encoder), not the 12 of allennlp's
-    built-in mix. The transformer's pooler (unused for words) is removed.
-
-    `freeze_layers` (paper section 5.2) freezes the embedding layer (n = 0) and the n lowest
-    transformer blocks; -1 (the default) fine-tunes everything.
-
-    Feature-based mode (paper section 5.2, "Feat"): `train_parameters: false` freezes the whole
-    transformer and `last_layer_only: false` adds the learned 13-way mix. A fully frozen
-    transformer (also `freeze_layers` = its number of blocks) is a fixed feature extractor: it
-    runs under `torch.no_grad()` (no activations kept for backward: faster, less memory; the mix
-    above it still trains) and in eval mode, so its dropout is off and the features are the same
-    at every epoch (`eval_mode`, default: whether the transformer is fully frozen).
+    Everything else (loading, `freeze_layers`, `train_parameters`, the frozen feature-extractor
+    mode, `last_layer_only: false` for the mix of all hidden states) is the encoder set-up of
+    `xlt_allennlp.modules.transformer_backbone.TransformerBackbone`, whose parameters this
+    embedder takes.
 
     ```jsonnet
     "token_embedders": {"tokens": {"type": "pretrained_transformer_first_subword",
                                    "model_name": "bert-base-multilingual-cased",
-                                   "max_length": 128, "context": 64}}
+                                   "max_length": 128, "context": 64, "freeze_layers": 3}}
     ```
     """
 
     def __init__(
-        self,
-        model_name: str,
-        *,
-        max_length: int = 128,
-        context: int = 64,
-        train_parameters: bool = True,
-        freeze_layers: int = -1,
-        last_layer_only: bool = True,
-        reinit_modules: Optional[Union[int, tuple[int, ...], tuple[str, ...]]] = None,
-        override_weights_file: Optional[str] = None,
-        override_weights_strip_prefix: Optional[str] = None,
-        load_weights: bool = True,
-        gradient_checkpointing: Optional[bool] = None,
-        eval_mode: Optional[bool] = None,
-        tokenizer_kwargs: Optional[dict[str, Any]] = None,
-        transformer_kwargs: Optional[dict[str, Any]] = None,
+        self, model_name: str, *, max_length: int = 128, context: int = 64, **kwargs: Any
     ) -> None:
-        super().__init__()
-        self._matched_embedder = PretrainedTransformerEmbedder(
-            model_name,
-            train_parameters=train_parameters,
-            last_layer_only=True,
-            reinit_modules=reinit_modules,
-            override_weights_file=override_weights_file,
-            override_weights_strip_prefix=override_weights_strip_prefix,
-            load_weights=load_weights,
-            gradient_checkpointing=gradient_checkpointing,
-            tokenizer_kwargs=tokenizer_kwargs,
-            transformer_kwargs=transformer_kwargs,
-        )
-        config = self._matched_embedder.config
-        prepare_transformer(self._matched_embedder, freeze_layers, eval_mode)
-        tokenizer = PretrainedTransformerTokenizer(model_name, tokenizer_kwargs=tokenizer_kwargs)
-        self._start_ids = [token.text_id for token in tokenizer.single_sequence_start_tokens]
-        self._end_ids = [token.text_id for token in tokenizer.single_sequence_end_tokens]
-        pad_id = tokenizer.tokenizer.pad_token_id
+        super().__init__(model_name, **kwargs)
+        self._start_ids = [token.text_id for token in self.tokenizer.single_sequence_start_tokens]
+        self._end_ids = [token.text_id for token in self.tokenizer.single_sequence_end_tokens]
+        pad_id = self.tokenizer.tokenizer.pad_token_id
         self._pad_id = 0 if pad_id is None else pad_id
-        num_special = len(self._start_ids) + len(self._end_ids)
-        position_limit = getattr(config, "max_position_embeddings", None)
-        if position_limit is not None and config.model_type in ("roberta", "xlm-roberta"):
-            position_limit -= 2  # RoBERTa-style position ids start after the padding index
-        if position_limit is not None and max_length > position_limit:
+        if self.max_positions is not None and max_length > self.max_positions:
             raise ValueError(
                 f"max_length={max_length} exceeds what {model_name!r} can encode "
-                f"({position_limit} positions)"
+                f"({self.max_positions} positions)"
             )
-        self._window_content = max_length - num_special
+        self._window_content = max_length - len(self._start_ids) - len(self._end_ids)
         self._context = context
         sliding_windows(0, self._window_content, context)  # validates the two sizes early
-        self._scalar_mix: ScalarMix | None = None
-        if not last_layer_only:
-            self._scalar_mix = ScalarMix(config.num_hidden_layers + 1)
-        self.output_dim: int = config.hidden_size
+        # Archives written before the backbone existed hold the encoder under
+        # `_matched_embedder.` (an allennlp embedder inside this one).
+        self._register_load_state_dict_pre_hook(self._rename_legacy_keys)
 
-    @property
-    def transformer_model(self) -> torch.nn.Module:
-        return self._matched_embedder.transformer_model
-
-    @property
-    def scalar_mix(self) -> ScalarMix | None:
-        return self._scalar_mix
-
-    def get_output_dim(self) -> int:
-        return self.output_dim
+    @staticmethod
+    def _rename_legacy_keys(state_dict: dict[str, torch.Tensor], prefix: str, *_: Any) -> None:
+        rename_state_dict_keys(
+            state_dict, prefix, {"_matched_embedder.transformer_model.": "transformer_model."}
+        )
 
     def forward(
         self,
@@ -180,12 +127,4 @@ class PretrainedTransformerFirstSubwordEmbedder(TokenEmbedder):
             return input_ids.new_zeros(
                 (0, input_ids.size(1), self.output_dim), dtype=torch.get_default_dtype()
             )
-        with no_grad_if_frozen(self.transformer_model):
-            output = self.transformer_model(
-                input_ids=input_ids,
-                attention_mask=attention_mask.long(),
-                output_hidden_states=self._scalar_mix is not None,
-            )
-        if self._scalar_mix is None:
-            return output.last_hidden_state
-        return self._scalar_mix(list(output.hidden_states), attention_mask)
+        return self.encode(input_ids, attention_mask)

@@ -1,0 +1,106 @@
+"""MLDoc document classification (Schwenk & Li 2018; paper section 4.1)."""
+
+import ast
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, Optional
+
+from allennlp.common.file_utils import cached_path
+from allennlp.data import DatasetReader, Instance
+
+from xlt_allennlp.classification.dataset_readers.text_pair import TextPairReader, log_counts
+from xlt_allennlp.data.errors import DataFormatError, iter_decoded_lines
+from xlt_allennlp.data.labels import MLDOC_LABELS
+from xlt_allennlp.data.sentence_splitter import split_sentences
+
+# MLDoc's generation script writes `doc.encode('utf-8')` with Python 3, i.e. `b'...'` literals.
+_BYTES_LITERAL = re.compile(r"""^b(['"]).*\1$""", re.DOTALL)
+
+
+@DatasetReader.register("mldoc")
+class MldocReader(TextPairReader):
+    """Reads MLDoc files: one document per line, `LABEL<TAB>text`.
+
+    Registered as `"mldoc"`. The document is split into sentences offline
+    (`xlt_allennlp.data.sentence_splitter`, rules for Latin, Cyrillic, CJK, Japanese, Devanagari
+    and Arabic punctuation) and its first two sentences are fed to the encoder as a sentence pair
+    (`[CLS] s1 [SEP] s2 [SEP]`; only the first when there is one), truncated "longest first" to
+    `max_length` subwords, special tokens included (paper section 4.1). `labels` (default CCAT
+    ECAT GCAT MCAT) are the allowed labels and the model's label order. Text written as a Python
+    bytes literal (`b'...'`, as MLDoc's generation script does under Python 3) is decoded.
+
+    Errors name file and line: a line without a tab, an unknown label, an empty document (or
+    `skip_empty: true` skips and counts them), undecodable bytes, an empty file.
+
+    ```jsonnet
+    "dataset_reader": {"type": "mldoc", "model_name": "bert-base-multilingual-cased",
+                       "max_length": 128}
+    ```
+    """
+
+    default_labels = MLDOC_LABELS
+    json_keys = ("text",)
+
+    def _read(self, file_path: str) -> Iterable[Instance]:
+        path = cached_path(file_path)
+        for line_number, label, sentences in self.shard_iterable(self._documents(path)):
+            yield self._sentences_instance(sentences, label, path, line_number)
+
+    def _documents(self, path: str) -> Iterator[tuple[int, str, list[str]]]:
+        read = empty = 0
+        for line_number, line in iter_decoded_lines(path, self._encoding):
+            if not line.strip():
+                continue
+            label, tab, text = line.partition("\t")
+            if not tab:
+                raise DataFormatError(
+                    path, line_number, "expected `LABEL<TAB>document text`, found no tab"
+                )
+            label = self.check_label(label.strip(), path, line_number)
+            sentences = split_sentences(self._decode(text.strip(), path, line_number))
+            if not sentences and self.empty_text(path, line_number, "the document text"):
+                empty += 1
+                continue
+            read += 1
+            yield line_number, label, sentences
+        if read == 0:
+            raise DataFormatError(path, None, "no documents (`LABEL<TAB>text` lines) in the file")
+        log_counts("mldoc", path, read, [(empty, "empty documents")])
+
+    @staticmethod
+    def _decode(text: str, path: str, line_number: int) -> str:
+        if not _BYTES_LITERAL.match(text):
+            return text
+        try:
+            return ast.literal_eval(text).decode("utf-8")
+        except (ValueError, SyntaxError, UnicodeDecodeError) as error:
+            raise DataFormatError(
+                path, line_number, f"cannot decode the bytes literal b'...' as UTF-8: {error}"
+            ) from None
+
+    def text_to_instance(  # type: ignore[override]
+        self, text: str, label: Optional[str] = None
+    ) -> Instance:
+        """An instance of a document: its first two sentences as a pair."""
+        sentences = split_sentences(text)
+        if not sentences:
+            raise ValueError("the document text is empty")
+        if label is not None:
+            label = self.check_label(label, "<input>", None)
+        return self._sentences_instance(sentences, label)
+
+    def _sentences_instance(
+        self,
+        sentences: list[str],
+        label: Optional[str] = None,
+        path: Optional[str] = None,
+        line_number: Optional[int] = None,
+    ) -> Instance:
+        """An instance of a split document: its first two sentences as a pair."""
+        first, second = sentences[0], sentences[1] if len(sentences) > 1 else None
+        metadata: dict[str, Any] = {"sentences": sentences[:2]}
+        if line_number is not None:
+            metadata["line"] = line_number
+        if label is not None:
+            metadata["gold_label"] = label
+        return self._pair_instance(first, second, label, path, line_number, **metadata)

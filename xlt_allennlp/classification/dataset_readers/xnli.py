@@ -1,0 +1,244 @@
+"""XNLI (Conneau et al. 2018) and MultiNLI (Williams et al. 2018) pairs (paper section 4.2)."""
+
+import copy
+import itertools
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from allennlp.common.file_utils import cached_path
+from allennlp.data import DatasetReader, Instance
+
+from xlt_allennlp.classification.dataset_readers.text_pair import TextPairReader, log_counts
+from xlt_allennlp.data.errors import DataFormatError, iter_decoded_lines
+from xlt_allennlp.data.labels import NLI_LABELS
+
+# Column / key names of other releases, mapped to MultiNLI's: XNLI-MT's translated training
+# files have `premise`, `hypo`, `label` columns and say "contradictory".
+_COLUMN_ALIASES = {
+    "premise": "sentence1",
+    "hypo": "sentence2",
+    "hypothesis": "sentence2",
+    "label": "gold_label",
+}
+_LABEL_ALIASES = {"contradictory": "contradiction"}
+_REQUIRED = ("gold_label", "sentence1", "sentence2")
+NO_CONSENSUS = "-"
+
+
+@dataclass
+class NliRow:
+    """One premise/hypothesis pair of a file, with its line number."""
+
+    line_number: int
+    language: str
+    label: str
+    premise: str
+    hypothesis: str
+    pair_id: Optional[str]
+
+
+@DatasetReader.register("xnli")
+class XnliReader(TextPairReader):
+    """Reads XNLI 1.0 and MultiNLI 1.0 files: premise/hypothesis pairs with a gold label.
+
+    Registered as `"xnli"`. The layout is recognised from the content:
+
+    - tab-separated with a header row (XNLI's `xnli.dev.tsv`/`xnli.test.tsv`, MultiNLI's
+      `multinli_1.0_*.txt`, XNLI-MT's `premise hypo label` files): the `gold_label`,
+      `sentence1` and `sentence2` columns are used, and `language` when there is one. Fields are
+      split on tabs only (no CSV quoting: the sentences hold unbalanced quotes);
+    - JSON lines (`multinli_1.0_*.jsonl`, XNLI's `xnli.*.jsonl`): the same keys.
+
+    Rows without a language (MultiNLI) are in `default_language` ("en"). `languages` selects
+    rows by language (default: all), e.g. `["de"]` for the German part of `xnli.test.tsv`; a file
+    with none of them is an error. Pairs with gold label `-` (no annotator majority, MultiNLI dev)
+    are skipped and their number is logged. The pair is fed to the encoder as
+    `[CLS] premise [SEP] hypothesis [SEP]`, truncated "longest first" to `max_length` subwords,
+    special tokens included. `labels` (default entailment, neutral, contradiction) are the
+    allowed labels and the model's label order; "contradictory" (XNLI-MT) reads as
+    "contradiction".
+
+    Errors name file and line: missing columns or keys, a wrong number of fields, invalid JSON,
+    an unknown label, an empty sentence (or `skip_empty: true` skips and counts them),
+    undecodable bytes, an empty file.
+
+    ```jsonnet
+    "dataset_reader": {"type": "xnli", "model_name": "bert-base-multilingual-cased",
+                       "languages": ["de", "fr"]}
+    ```
+    """
+
+    default_labels = NLI_LABELS
+    json_keys = ("premise", "hypothesis")
+
+    def __init__(
+        self,
+        model_name: str,
+        languages: Optional[list[str]] = None,
+        default_language: str = "en",
+        **kwargs: Any,
+    ) -> None:
+        # Every other parameter is `TextPairReader`'s (allennlp's FromParams reads them there).
+        super().__init__(model_name, **kwargs)
+        if languages is not None and not languages:
+            raise ValueError("languages must be null (all) or a non-empty list")
+        self._languages = tuple(languages) if languages is not None else None
+        self._default_language = default_language
+
+    @property
+    def languages(self) -> Optional[tuple[str, ...]]:
+        return self._languages
+
+    def for_language(self, language: str) -> "XnliReader":
+        """A copy of this reader that reads only `language` (used by `evaluate-languages`)."""
+        reader = copy.copy(self)
+        reader._languages = (language,)
+        return reader
+
+    def _read(self, file_path: str) -> Iterable[Instance]:
+        path = cached_path(file_path)
+        for row in self.shard_iterable(self._selected_rows(path)):
+            yield self._pair_instance(
+                row.premise,
+                row.hypothesis,
+                row.label,
+                path,
+                row.line_number,
+                **self._metadata(row),
+            )
+
+    @staticmethod
+    def _metadata(row: NliRow) -> dict[str, Any]:
+        metadata: dict[str, Any] = {
+            "premise": row.premise,
+            "hypothesis": row.hypothesis,
+            "language": row.language,
+            "line": row.line_number,
+        }
+        if row.pair_id is not None:
+            metadata["pair_id"] = row.pair_id
+        metadata["gold_label"] = row.label
+        return metadata
+
+    def _selected_rows(self, path: str) -> Iterator[NliRow]:
+        read = no_consensus = empty = 0
+        other_languages: Counter[str] = Counter()
+        for row in self._rows(path):
+            if self._languages is not None and row.language not in self._languages:
+                other_languages[row.language] += 1
+                continue
+            if row.label == NO_CONSENSUS:
+                no_consensus += 1
+                continue
+            if not row.premise or not row.hypothesis:
+                what = "the hypothesis (sentence2)" if row.premise else "the premise (sentence1)"
+                if self.empty_text(path, row.line_number, what):
+                    empty += 1
+                    continue
+            read += 1
+            yield row
+        if read + no_consensus + empty == 0 and self._languages is not None:
+            present = " ".join(sorted(other_languages)) or "none"
+            raise DataFormatError(
+                path,
+                None,
+                f"no pairs in language(s) {' '.join(self._languages)}; languages in the file: "
+                f"{present}",
+            )
+        if read == 0:
+            raise DataFormatError(path, None, "no labelled sentence pairs in the file")
+        skipped = [
+            (no_consensus, f"with gold label {NO_CONSENSUS!r} (no annotator majority)"),
+            (empty, "with an empty sentence"),
+            (sum(other_languages.values()), "in other languages"),
+        ]
+        log_counts("xnli", path, read, skipped)
+
+    def _rows(self, path: str) -> Iterator[NliRow]:
+        lines = ((n, line) for n, line in iter_decoded_lines(path, self._encoding) if line.strip())
+        first = next(lines, None)
+        if first is None:
+            raise DataFormatError(path, None, "the file is empty")
+        if first[1].lstrip().startswith(("{", "[")):
+            yield from self._json_rows(path, [first], lines)
+        else:
+            yield from self._tsv_rows(path, first, lines)
+
+    def _tsv_rows(
+        self, path: str, header: tuple[int, str], lines: Iterator[tuple[int, str]]
+    ) -> Iterator[NliRow]:
+        names = [_COLUMN_ALIASES.get(name.strip(), name.strip()) for name in header[1].split("\t")]
+        missing = [name for name in _REQUIRED if name not in names]
+        if missing:
+            raise DataFormatError(
+                path,
+                header[0],
+                f"the header row has no {' '.join(missing)} column(s) (found: "
+                f"{' '.join(names)}); expected the XNLI/MultiNLI tab-separated layout with a "
+                "header row",
+            )
+        index = {name: names.index(name) for name in names}
+        for line_number, line in lines:
+            fields = line.split("\t")
+            if len(fields) != len(names):
+                raise DataFormatError(
+                    path,
+                    line_number,
+                    f"expected {len(names)} tab-separated fields (as in the header), found "
+                    f"{len(fields)}",
+                )
+            yield self._row(path, line_number, {name: fields[i] for name, i in index.items()})
+
+    def _json_rows(
+        self,
+        path: str,
+        first: list[tuple[int, str]],
+        lines: Iterator[tuple[int, str]],
+    ) -> Iterator[NliRow]:
+        for line_number, line in itertools.chain(first, lines):
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise DataFormatError(path, line_number, f"not valid JSON: {error}") from None
+            if not isinstance(value, dict):
+                raise DataFormatError(path, line_number, "expected a JSON object per line")
+            value = {_COLUMN_ALIASES.get(key, key): item for key, item in value.items()}
+            missing = [key for key in _REQUIRED if key not in value]
+            if missing:
+                raise DataFormatError(
+                    path, line_number, f"missing key(s) {' '.join(missing)} in the JSON object"
+                )
+            yield self._row(path, line_number, {k: str(v) for k, v in value.items()})
+
+    def _row(self, path: str, line_number: int, values: dict[str, str]) -> NliRow:
+        label = values["gold_label"].strip()
+        label = _LABEL_ALIASES.get(label, label)
+        if label != NO_CONSENSUS:
+            label = self.check_label(label, path, line_number)
+        return NliRow(
+            line_number=line_number,
+            language=values.get("language", "").strip() or self._default_language,
+            label=label,
+            premise=values["sentence1"].strip(),
+            hypothesis=values["sentence2"].strip(),
+            pair_id=values.get("pairID"),
+        )
+
+    def text_to_instance(  # type: ignore[override]
+        self, premise: str, hypothesis: str, label: Optional[str] = None
+    ) -> Instance:
+        """An instance of one premise/hypothesis pair."""
+        if not premise.strip() or not hypothesis.strip():
+            raise ValueError("premise and hypothesis must not be empty")
+        if label is not None:
+            label = self.check_label(_LABEL_ALIASES.get(label, label), "<input>", None)
+        return self._pair_instance(
+            premise.strip(),
+            hypothesis.strip(),
+            label,
+            premise=premise.strip(),
+            hypothesis=hypothesis.strip(),
+        )

@@ -1,0 +1,5 @@
+from xlt_allennlp.classification.predictors.transformer_classifier import (
+    TransformerClassifierPredictor,
+)
+
+__all__ = ["TransformerClassifierPredictor"]

@@ -1,0 +1,34 @@
+"""Configuration mistakes a user makes on the command line, reported in one line."""
+
+import sys
+from types import TracebackType
+from typing import Optional
+
+from allennlp.common.checks import ConfigurationError
+
+
+class ConfigError(ConfigurationError):
+    """A configuration mistake with a message that says everything needed to fix it (a missing
+    ext var, an encoder that cannot be loaded offline). Uncaught at the command line, only the
+    message is printed, not a traceback (see `report_config_errors_in_one_line`); in a program it
+    is an ordinary `ConfigurationError`."""
+
+
+def _excepthook(
+    kind: type[BaseException], error: BaseException, traceback: Optional[TracebackType]
+) -> None:
+    if isinstance(error, ConfigError):
+        print(f"error: {error.message}", file=sys.stderr)
+    else:
+        _previous_hook(kind, error, traceback)
+
+
+_previous_hook = sys.excepthook
+
+
+def report_config_errors_in_one_line() -> None:
+    """Installs the excepthook that prints an uncaught `ConfigError` as one line."""
+    global _previous_hook
+    if sys.excepthook is not _excepthook:
+        _previous_hook = sys.excepthook
+        sys.excepthook = _excepthook

@@ -1,0 +1,43 @@
+"""Ext vars with defaults, and required ones, for the Jsonnet configs.
+
+Jsonnet's `std.extVar` fails on an unset variable and cannot test for one, so a config could not
+run without every variable set. allennlp passes the environment (and any explicit `ext_vars`) to
+Jsonnet; `expose_ext_vars_to_jsonnet` adds one more ext var, `XLT_EXT_VARS`, holding all of them
+as a JSON object, which `training_configs/lib/args.libsonnet` reads with `std.objectHas` (for
+`args.str`/`args.json` with defaults and `args.required`).
+"""
+
+import json
+import re
+from typing import Any
+
+from xlt_allennlp.common.errors import ConfigError
+
+EXT_VARS_KEY = "XLT_EXT_VARS"
+# What `args.required` raises in Jsonnet: `XLT_MISSING_EXT_VAR <name>: <hint>`.
+_MISSING = re.compile(r"XLT_MISSING_EXT_VAR (\w+): ([^\n]*)")
+
+
+def expose_ext_vars_to_jsonnet() -> None:
+    """Wraps allennlp's Jsonnet evaluation: adds `XLT_EXT_VARS`, and turns the error of a missing
+    required ext var into a one-line `ConfigError` instead of a Jsonnet stack trace."""
+    import allennlp.common.params as allennlp_params
+
+    original = allennlp_params.evaluate_file
+    if getattr(original, "_xlt_ext_vars", False):
+        return
+
+    def evaluate_file(filename: str, **kwargs: Any) -> str:
+        ext_vars = dict(kwargs.pop("ext_vars", None) or {})
+        ext_vars.setdefault(EXT_VARS_KEY, json.dumps(ext_vars))
+        try:
+            return original(filename, ext_vars=ext_vars, **kwargs)
+        except RuntimeError as error:
+            missing = _MISSING.search(str(error))
+            if missing is None:
+                raise
+            name, hint = missing.groups()
+            raise ConfigError(f"{filename} needs the ext var {name}: {hint}") from None
+
+    evaluate_file._xlt_ext_vars = True  # type: ignore[attr-defined]
+    allennlp_params.evaluate_file = evaluate_file

@@ -1,0 +1,176 @@
+"""UD dependency parsing from CoNLL-U files (Wu & Dredze 2019, section 4.5)."""
+
+import logging
+from collections.abc import Iterable
+from typing import Any, Optional
+
+from allennlp.common.file_utils import cached_path
+from allennlp.data import DatasetReader, Instance
+from allennlp.data.fields import MetadataField, SequenceLabelField, TextField
+from allennlp.data.token_indexers import TokenIndexer
+from allennlp.data.tokenizers import Token
+
+from xlt_allennlp.data.conllu import ConlluSentence, read_conllu
+from xlt_allennlp.data.errors import DataFormatError
+from xlt_allennlp.data.fields import LocatedSequenceLabelField
+from xlt_allennlp.data.labels import UD_RELATIONS, UD_V1_UPOS, UPOS_TAGS, upos_v2
+from xlt_allennlp.data.sentence_file_reader import SentenceFileReader
+
+logger = logging.getLogger(__name__)
+
+
+@DatasetReader.register("ud_parsing")
+class UdParsingReader(SentenceFileReader):
+    """Reads CoNLL-U files into words, gold UPOS, heads and (coarse) relations.
+
+    Registered as `"ud_parsing"`. Instances have the fields allennlp-models'
+    `biaffine_parser` expects: `words`, `pos_tags` (namespace `pos`), `head_tags` (namespace
+    `head_tags`), `head_indices` and `metadata` (`words`, `pos`, and the sentence's raw
+    `conllu` lines so a predictor can write the file back). Multiword-token lines (``1-2``),
+    empty nodes (``1.1``) and comments are not words.
+
+    - `coarse_relations` (default true): only the universal part of a relation is kept
+      (``nmod:poss`` -> ``nmod``), as in the paper; `validate_relations` then checks it is one
+      of the 37 UD v2 relations, which are then the model's relation labels (namespace
+      `head_tags`), seen in English training or not. Likewise, with `validate_pos`, the 17 UD v2
+      UPOS tags are the `pos` labels (UD v1's `CONJ` reads as `CCONJ`).
+    - `max_words` (default 140, the paper's evaluation threshold): longer sentences are skipped,
+      and how many were kept and skipped is logged for every file (a warning when any was
+      skipped). `null` keeps every sentence. Predictors always keep every sentence.
+
+    Files without heads (HEAD ``_`` everywhere) give instances for prediction only. Malformed
+    input raises `DataFormatError` naming the file and line (wrong column count, non-integer or
+    out-of-range HEAD, a missing HEAD/DEPREL in an annotated sentence, an unknown UPOS or
+    relation, undecodable bytes, an empty file). Lazy and streaming; implements
+    `apply_token_indexers`, and shards across data-loader workers and distributed processes.
+
+    ```jsonnet
+    "dataset_reader": {"type": "ud_parsing", "max_words": 140,
+                       "token_indexers": {"tokens": {"type": "pretrained_transformer_first_subword",
+                                                     "model_name": "bert-base-multilingual-cased"}}}
+    ```
+    """
+
+    text_field_name = "words"
+
+    def __init__(
+        self,
+        token_indexers: Optional[dict[str, TokenIndexer]] = None,
+        coarse_relations: bool = True,
+        validate_relations: bool = True,
+        validate_pos: bool = True,
+        max_words: Optional[int] = 140,
+        encoding: str = "utf-8",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(token_indexers, encoding, **kwargs)
+        if max_words is not None and max_words < 1:
+            raise ValueError(f"max_words must be a positive number or null, not {max_words}")
+        self._coarse_relations = coarse_relations
+        self._validate_relations = validate_relations and coarse_relations
+        self._validate_pos = validate_pos
+        self.max_words = max_words
+
+    def _read(self, file_path: str) -> Iterable[Instance]:
+        path = cached_path(file_path)
+        kept = skipped = 0
+        for sentence in self.shard_iterable(read_conllu(path, self._encoding)):
+            if self.max_words is not None and len(sentence.words) > self.max_words:
+                skipped += 1
+                continue
+            kept += 1
+            yield self._sentence_instance(sentence)
+        shard = ""
+        if self._worker_info is not None or self._distributed_info is not None:
+            shard = " (this worker's shard)"
+        limit = f" with more than {self.max_words} words" if self.max_words is not None else ""
+        message = f"{file_path}{shard}: kept {kept} sentences, skipped {skipped}{limit}"
+        if skipped:
+            logger.warning("%s (reader option max_words; null keeps every sentence)", message)
+        else:
+            logger.info(message)
+
+    def _sentence_instance(self, sentence: ConlluSentence) -> Instance:
+        """An instance from a CoNLL-U sentence; its labels remember their lines for errors."""
+        words = sentence.words
+        pos_tags: Optional[list[str]] = None
+        if any(word.upos != "_" for word in words):
+            for word in words:
+                if word.upos == "_" or (
+                    self._validate_pos and word.upos not in UPOS_TAGS + UD_V1_UPOS
+                ):
+                    raise DataFormatError(
+                        sentence.path,
+                        word.line_number,
+                        f"UPOS is {word.upos!r}; expected one of the UD tags "
+                        f"{' '.join(sorted(UPOS_TAGS))}",
+                    )
+            pos_tags = [upos_v2(word.upos) if self._validate_pos else word.upos for word in words]
+        heads: Optional[list[int]] = None
+        relations: Optional[list[str]] = None
+        if any(word.head != "_" or word.deprel != "_" for word in words):
+            heads = sentence.head_indices()
+            for word in words:
+                if word.deprel == "_" or (
+                    self._validate_relations and self.coarse(word.deprel) not in UD_RELATIONS
+                ):
+                    raise DataFormatError(
+                        sentence.path,
+                        word.line_number,
+                        f"DEPREL is {word.deprel!r}; expected a UD v2 relation "
+                        f"({' '.join(sorted(UD_RELATIONS))}), optionally with a ':subtype' "
+                        "(set the reader's validate_relations to false for other label sets)",
+                    )
+            relations = [word.deprel for word in words]
+        return self.text_to_instance(
+            [word.form for word in words],
+            pos_tags,
+            heads,
+            relations,
+            (sentence.path, [word.line_number for word in words]),
+            conllu=sentence.lines,
+        )
+
+    def coarse(self, relation: str) -> str:
+        """The relation as the model predicts it (``nmod:poss`` -> ``nmod`` when coarse)."""
+        return relation.split(":", 1)[0] if self._coarse_relations else relation
+
+    def text_to_instance(  # type: ignore[override]
+        self,
+        words: list[str],
+        pos_tags: Optional[list[str]] = None,
+        heads: Optional[list[int]] = None,
+        relations: Optional[list[str]] = None,
+        location: Optional[tuple[str, list[int]]] = None,
+        **metadata: Any,
+    ) -> Instance:
+        """The one way to an instance: pre-tokenized `words`; UPOS, heads and relations are
+        optional; `location` (path, line number of every word) for input read from a file, so
+        that unknown labels are reported with file and line; `metadata` is kept for the
+        predictor (e.g. the CoNLL-U lines to write back)."""
+        text_field = TextField([Token(word) for word in words])
+
+        def labels(
+            values: list[str], namespace: str, inventory: Optional[tuple[str, ...]]
+        ) -> SequenceLabelField:
+            if location is None:
+                return SequenceLabelField(values, text_field, namespace)
+            return LocatedSequenceLabelField(
+                values, text_field, *location, namespace, all_labels=inventory
+            )
+
+        fields: dict[str, Any] = {
+            "words": text_field,
+            "metadata": MetadataField({"words": words, "pos": pos_tags, **metadata}),
+        }
+        if pos_tags is not None:
+            fields["pos_tags"] = labels(pos_tags, "pos", UPOS_TAGS if self._validate_pos else None)
+        if (heads is None) != (relations is None):
+            raise ValueError("heads and relations must be given together")
+        if heads is not None and relations is not None:
+            fields["head_indices"] = SequenceLabelField(heads, text_field, "head_index_tags")
+            relation_labels = UD_RELATIONS if self._validate_relations else None
+            fields["head_tags"] = labels(
+                [self.coarse(r) for r in relations], "head_tags", relation_labels
+            )
+        return Instance(fields)

@@ -1,0 +1,103 @@
+"""`allennlp predict` for the parser: CoNLL-U in, CoNLL-U with HEAD and DEPREL out (or JSON)."""
+
+import json
+import logging
+from typing import Any, Optional
+
+from allennlp.common.util import JsonDict
+from allennlp.data import DatasetReader, Instance
+from allennlp.models import Model
+from allennlp.predictors import Predictor
+
+from xlt_allennlp.common.predictors import FormattedPredictor
+from xlt_allennlp.data.conllu import write_conllu_sentence
+
+logger = logging.getLogger(__name__)
+
+
+@Predictor.register("transformer_biaffine_parser")
+class TransformerBiaffineParserPredictor(FormattedPredictor):
+    """Predictor for `transformer_biaffine_parser` models (no spaCy model needed).
+
+    Registered as `"transformer_biaffine_parser"` (the model's default predictor).
+
+    - CoNLL-U input (`--use-dataset-reader`): writes the file back with HEAD and DEPREL filled
+      in; comment lines, multiword-token and empty-node lines and every other column are kept,
+      one tree per input sentence, in order. The reader's `max_words` threshold is turned off,
+      so every sentence gets a tree, whatever its length.
+    - JSON lines: `{"words": [...], "pos": [...]}` (pre-tokenized; `pos` needed only by a Z+POS
+      model) or `{"sentence": "..."}` (split on whitespace); writes `{"words", "pos",
+      "predicted_heads", "predicted_dependencies"}` per line.
+
+    `output_format` ("auto" | "conllu" | "json"), set with `--predictor-args`, chooses the
+    output; "auto" writes the input's format. CoNLL-U output from JSON input fills ID, FORM,
+    UPOS (when given), HEAD and DEPREL.
+
+    ```
+    allennlp predict model.tar.gz de_test.conllu --use-dataset-reader --silent \\
+        --output-file de_pred.conllu --include-package xlt_allennlp
+    ```
+    """
+
+    output_formats = ("auto", "conllu", "json")
+
+    def __init__(
+        self, model: Model, dataset_reader: DatasetReader, output_format: str = "auto"
+    ) -> None:
+        super().__init__(model, dataset_reader, output_format)
+        if getattr(dataset_reader, "max_words", None) is not None:
+            logger.info("Prediction keeps every sentence (reader max_words turned off).")
+            dataset_reader.max_words = None  # type: ignore[attr-defined]
+
+    def _json_to_instance(self, json_dict: JsonDict) -> Instance:
+        words = self.json_words(json_dict)
+        pos: Optional[list[str]] = None
+        if json_dict.get("pos") is not None:
+            pos = [str(tag) for tag in json_dict["pos"]]
+            if len(pos) != len(words):
+                raise ValueError(f"'pos' has {len(pos)} tags for {len(words)} words: {json_dict}")
+        return self._dataset_reader.text_to_instance(words, pos)  # type: ignore[call-arg]
+
+    def predict_batch_instance(self, instances: list[Instance]) -> list[JsonDict]:
+        # Gold trees are not needed to predict, and UPOS only by a Z+POS model: dropping them
+        # lets inputs with and without these columns share a batch.
+        uses_pos = getattr(self._model, "_pos_tag_embedding", None) is not None
+        for instance in instances:
+            for name in ("head_indices", "head_tags"):
+                instance.fields.pop(name, None)
+            if not uses_pos:
+                instance.fields.pop("pos_tags", None)
+            elif "pos_tags" not in instance.fields:
+                words = instance["metadata"].metadata["words"]  # type: ignore[attr-defined]
+                raise ValueError(
+                    "this parser embeds gold UPOS tags (Z+POS): every input needs them (a "
+                    f"filled UPOS column or a 'pos' list); missing for {' '.join(words[:10])!r}"
+                )
+        return super().predict_batch_instance(instances)
+
+    def prediction(self, metadata: dict[str, Any], output: JsonDict) -> JsonDict:
+        result: JsonDict = {
+            "words": metadata["words"],
+            "pos": metadata.get("pos"),
+            "predicted_heads": [int(head) for head in output["predicted_heads"]],
+            "predicted_dependencies": output["predicted_dependencies"],
+        }
+        if "conllu" in metadata:
+            result["conllu"] = metadata["conllu"]
+        return result
+
+    def dump_line(self, outputs: JsonDict) -> str:
+        output_format = self.output_format_for(outputs, ("conllu",))
+        if output_format == "json":
+            keys = ("words", "pos", "predicted_heads", "predicted_dependencies")
+            return json.dumps({key: outputs[key] for key in keys}, ensure_ascii=False) + "\n"
+        words = outputs["words"]
+        tags = outputs["pos"] or ["_"] * len(words)
+        lines = outputs.get("conllu") or [
+            f"{index}\t{word}\t_\t{tag}\t_\t_\t_\t_\t_\t_"
+            for index, (word, tag) in enumerate(zip(words, tags, strict=True), start=1)
+        ]
+        heads = [str(head) for head in outputs["predicted_heads"]]
+        return write_conllu_sentence(
+            lines, {"HEAD": heads, "DEPREL": outputs["predicted_dependencies"]}
+        )

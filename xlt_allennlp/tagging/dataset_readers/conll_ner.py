@@ -1,0 +1,123 @@
+"""Named-entity recognition from CoNLL 2002/2003 and SIGHAN 2006 files (paper section 4.3)."""
+
+import re
+from collections.abc import Iterable
+from typing import Any, Optional, Union
+
+from allennlp.common.file_utils import cached_path
+from allennlp.data import DatasetReader, Instance
+from allennlp.data.token_indexers import TokenIndexer
+
+from xlt_allennlp.data.conll import ConllSentence, read_conll_columns
+from xlt_allennlp.data.errors import DataFormatError
+from xlt_allennlp.data.labels import CONLL_ENTITY_TYPES, bio_labels
+from xlt_allennlp.tagging.bio import to_valid_bio
+from xlt_allennlp.tagging.dataset_readers.word_tagging import WordTaggingReader
+
+_TAG = re.compile(r"^([BI])-(.+)$")
+
+
+@DatasetReader.register("conll_ner")
+class ConllNerReader(WordTaggingReader):
+    """Reads CoNLL 2002 (es, nl) and CoNLL 2003 (en, de) NER files.
+
+    Registered as `"conll_ner"`. Whitespace-separated columns, the word first and the NER tag in
+    `tag_column` (default: the last, which fits the English 4-column, German 5-column, Dutch
+    3-column and Spanish 2-column layouts); `-DOCSTART-` lines are skipped; blank lines end
+    sentences. Tags are converted to BIO (`convert_to_bio`, default true: CoNLL 2003 uses IOB1);
+    set it false to keep them as they are. `encoding` must be given for non-UTF-8 files (the
+    German CoNLL 2003 data is usually Latin-1). `entity_types` lists the allowed types ("conll",
+    the default, is PER LOC ORG MISC; "any" accepts every type); `tag_map` renames types
+    (e.g. {"NR": "PER"}).
+
+    Errors name file and line: wrong column counts, undecodable bytes, unknown tags, empty files,
+    and (at evaluation) tags the model never saw in training.
+    Each instance has `tokens`, `tags` and `metadata` (`words`, and the raw lines so that the
+    predictor can write the file back with a predicted column appended).
+
+    ```jsonnet
+    "dataset_reader": {"type": "conll_ner", "encoding": "latin-1",
+                       "token_indexers": {"tokens": {"type": "pretrained_transformer_first_subword",
+                                                     "model_name": "bert-base-multilingual-cased"}}}
+    ```
+    """
+
+    def __init__(
+        self,
+        token_indexers: Optional[dict[str, TokenIndexer]] = None,
+        tag_column: int = -1,
+        convert_to_bio: bool = True,
+        entity_types: Union[str, list[str]] = "conll",
+        tag_map: Optional[dict[str, str]] = None,
+        encoding: str = "utf-8",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(token_indexers, encoding, **kwargs)
+        self._tag_column = tag_column
+        self._convert_to_bio = convert_to_bio
+        if entity_types == "conll":
+            entity_types = list(CONLL_ENTITY_TYPES)
+        elif isinstance(entity_types, str) and entity_types != "any":
+            raise ValueError(f'entity_types must be a list, "conll" or "any", not {entity_types!r}')
+        self._entity_types = None if entity_types == "any" else set(entity_types)
+        if entity_types != "any":  # the model's labels: O, B-X and I-X of every type
+            self.all_labels = bio_labels(list(entity_types))
+        self._tag_map = dict(tag_map or {})
+
+    def _read(self, file_path: str) -> Iterable[Instance]:
+        path = cached_path(file_path)
+        for sentence in self.shard_iterable(read_conll_columns(path, self._encoding)):
+            yield self._sentence_instance(sentence)
+
+    def _normalise_tag(self, sentence: ConllSentence, index: int) -> str:
+        tag = sentence.columns[index][self._tag_column]
+        if tag == "O":
+            return tag
+        match = _TAG.match(tag)
+        entity_type = self._tag_map.get(match.group(2), match.group(2)) if match else None
+        if entity_type is None or (
+            self._entity_types is not None and entity_type not in self._entity_types
+        ):
+            known = " ".join(sorted(self._entity_types or [])) or "any"
+            raise DataFormatError(
+                sentence.path,
+                sentence.line_numbers[index],
+                f"NER tag {tag!r} is not O, B-TYPE or I-TYPE with a known type (types: {known})",
+            )
+        return f"{match.group(1)}-{entity_type}"  # type: ignore[union-attr]
+
+    def _sentence_instance(self, sentence: ConllSentence) -> Instance:
+        words = [columns[0] for columns in sentence.columns]
+        tags = [self._normalise_tag(sentence, i) for i in range(len(words))]
+        if self._convert_to_bio:
+            tags = to_valid_bio(tags)
+        return self.text_to_instance(
+            words,
+            tags,
+            (sentence.path, sentence.line_numbers),
+            conll=sentence.lines,
+            prefix_lines=sentence.prefix_lines,
+        )
+
+
+@DatasetReader.register("chinese_ner")
+class ChineseNerReader(ConllNerReader):
+    """SIGHAN 2006 (Levow 2006) Chinese NER: one character and its tag per line.
+
+    Registered as `"chinese_ner"`: `conll_ner` with the MSRA type names mapped to the CoNLL ones
+    (NR -> PER, NS -> LOC, NT -> ORG) so that a model trained on English CoNLL is evaluated with
+    the same labels. Each character is a word for the model.
+
+    ```jsonnet
+    "dataset_reader": {"type": "chinese_ner", "token_indexers": {...}}
+    ```
+    """
+
+    def __init__(
+        self,
+        token_indexers: Optional[dict[str, TokenIndexer]] = None,
+        tag_map: Optional[dict[str, str]] = None,
+        **kwargs: Any,
+    ) -> None:
+        default_map = {"NR": "PER", "NS": "LOC", "NT": "ORG"}
+        super().__init__(token_indexers, tag_map={**default_map, **(tag_map or {})}, **kwargs)

@@ -1,0 +1,80 @@
+"""UD part-of-speech tagging from CoNLL-U files (Wu & Dredze 2019, section 4.4)."""
+
+from collections.abc import Iterable
+from typing import Any, Optional
+
+from allennlp.common.file_utils import cached_path
+from allennlp.data import DatasetReader, Instance
+from allennlp.data.token_indexers import TokenIndexer
+
+from xlt_allennlp.data.conllu import ConlluSentence, read_conllu
+from xlt_allennlp.data.errors import DataFormatError
+from xlt_allennlp.data.labels import UD_V1_UPOS, UPOS_TAGS, upos_v2
+from xlt_allennlp.tagging.dataset_readers.word_tagging import WordTaggingReader
+
+
+@DatasetReader.register("ud_pos")
+class UdPosReader(WordTaggingReader):
+    """Reads CoNLL-U files into word sequences with UPOS (or XPOS) tags.
+
+    Registered as `"ud_pos"`. Multiword-token lines (``1-2``) and empty nodes (``1.1``) are not
+    words and are skipped. Each instance has fields `tokens`, `tags` (when the file has them) and
+    `metadata` (`words`, plus the sentence's raw `conllu` lines so a predictor can write the file
+    back). Lazy and streaming; `apply_token_indexers` is implemented, so `num_workers > 0` works,
+    and sharding across workers/processes is handled here.
+
+    Malformed input raises `DataFormatError` naming the file and line (wrong column count, bad
+    IDs, undecodable bytes, empty file, a UPOS outside the 17 UD tags when `tag_column` is
+    "upos" and `validate_tags` is true, and, at evaluation, a tag the model never saw). With UPOS
+    validation on, the model's labels are the 17 UD v2 tags (`xlt_allennlp.data.labels`), and
+    UD v1's `CONJ` (the paper's UD v1.4 treebanks) reads as its v2 name `CCONJ`.
+
+    ```jsonnet
+    "dataset_reader": {"type": "ud_pos", "tag_column": "upos",
+                       "token_indexers": {"tokens": {"type": "pretrained_transformer_first_subword",
+                                                     "model_name": "bert-base-multilingual-cased"}}}
+    ```
+    """
+
+    def __init__(
+        self,
+        token_indexers: Optional[dict[str, TokenIndexer]] = None,
+        tag_column: str = "upos",
+        validate_tags: bool = True,
+        encoding: str = "utf-8",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(token_indexers, encoding, **kwargs)
+        if tag_column not in ("upos", "xpos"):
+            raise ValueError(f"tag_column must be 'upos' or 'xpos', not {tag_column!r}")
+        self._tag_column = tag_column
+        self._validate_tags = validate_tags and tag_column == "upos"
+        if self._validate_tags:
+            self.all_labels = UPOS_TAGS
+
+    def _read(self, file_path: str) -> Iterable[Instance]:
+        path = cached_path(file_path)
+        for sentence in self.shard_iterable(read_conllu(path, self._encoding)):
+            yield self._sentence_instance(sentence)
+
+    def _sentence_instance(self, sentence: ConlluSentence) -> Instance:
+        tags = [getattr(word, self._tag_column) for word in sentence.words]
+        annotated = any(tag != "_" for tag in tags)  # else: an unannotated file, predict only
+        if annotated:
+            for word, tag in zip(sentence.words, tags, strict=True):
+                if tag == "_" or (self._validate_tags and tag not in UPOS_TAGS + UD_V1_UPOS):
+                    raise DataFormatError(
+                        sentence.path,
+                        word.line_number,
+                        f"{self._tag_column.upper()} is {tag!r}; expected one of the UD tags "
+                        f"{' '.join(sorted(UPOS_TAGS))}",
+                    )
+            if self._validate_tags:
+                tags = [upos_v2(tag) for tag in tags]
+        return self.text_to_instance(
+            [word.form for word in sentence.words],
+            tags if annotated else None,
+            (sentence.path, [word.line_number for word in sentence.words]),
+            conllu=sentence.lines,
+            tag_column=self._tag_column,
+        )

@@ -1,0 +1,3 @@
+from xlt_allennlp.tagging.predictors.first_subword_tagger import FirstSubwordTaggerPredictor
+
+__all__ = ["FirstSubwordTaggerPredictor"]
