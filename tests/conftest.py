@@ -1,4 +1,5 @@
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,41 @@ from tests import (
     UD_FIXTURES,
     XNLI_FIXTURES,
 )
+
+# Test files that use a trained run of a session fixture below, by run: under pytest-xdist
+# (scripts/test.sh) each group of files goes to one worker, so each run is trained once; every
+# other test is scheduled on its own. (Files, not `xdist_group` marks: with pytest 9, xdist's
+# `--dist loadgroup` does not see the marks.)
+SHARED_RUN_FILES = {
+    "tests/parsing/models/test_transformer_biaffine_parser.py": "parsing_run",
+    "tests/parsing/predictors/test_transformer_biaffine_parser.py": "parsing_run",
+    "tests/tagging/models/test_first_subword_tagger.py": "pos_run",
+    "tests/tagging/predictors/test_first_subword_tagger.py": "pos_run",
+    "tests/commands/test_evaluate_languages.py": "pos_run",
+    "tests/tagging/models/test_ner_tagger.py": "ner_run",
+    "tests/tagging/predictors/test_ner_predictions.py": "ner_run",
+    "tests/classification/test_evaluate_classification.py": "classification_runs",
+    "tests/classification/predictors/test_transformer_classifier.py": "classification_runs",
+}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedRunScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return SHARED_RUN_FILES.get(nodeid.split("::", 1)[0], nodeid)
+
+    return SharedRunScheduling(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # One BLAS thread per xdist worker on a machine with as many cores as workers: no
+    # oversubscription (results do not depend on the thread count).
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
+
 
 # Settings under which the tiny random-weight fixture encoder learns the POS fixture in seconds
 # (the configs' own defaults are the paper's, for a pretrained mBERT).

@@ -1,6 +1,5 @@
 import json
-import subprocess
-import sys
+import logging
 from pathlib import Path
 
 import conllu
@@ -8,10 +7,12 @@ import pytest
 from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 
-from tests import PROJECT_ROOT, UD_FIXTURES
+from tests import TINY_MBERT, UD_FIXTURES
 from tests.parsing.models.test_transformer_biaffine_parser import small_parser
 from tests.tagging.predictors.test_first_subword_tagger import run_predict
+from xlt_allennlp.commands.evaluate_languages import evaluate_languages
 from xlt_allennlp.data.conllu import read_conllu
+from xlt_allennlp.data.token_indexers import PretrainedTransformerFirstSubwordIndexer
 from xlt_allennlp.parsing.dataset_readers import UdParsingReader
 from xlt_allennlp.parsing.predictors import TransformerBiaffineParserPredictor
 
@@ -48,7 +49,10 @@ def conll18_scores(gold_file: Path, system_file: Path, max_words: int = 140) -> 
 
 
 def test_predicted_conllu_is_valid_and_scores_match_conll18(
-    parsing_run: tuple[Path, dict], tmp_path: Path
+    parsing_run: tuple[Path, dict],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     archive = parsing_run[0] / "model.tar.gz"
     source = UD_FIXTURES / "es_test.conllu"  # multiword tokens, subtyped relations, 300 words
@@ -76,18 +80,21 @@ def test_predicted_conllu_is_valid_and_scores_match_conll18(
         assert sum(1 for t in words if t["head"] == 0) == 1
         assert all(t["deprel"] and ":" not in t["deprel"] for t in words)
 
-    # Zero-shot evaluation on several languages at once; Spanish checked against CoNLL 2018.
+    # Zero-shot evaluation on several languages at once (in-process: the CLI of
+    # evaluate-languages is tested with the POS tagger); Spanish checked against CoNLL 2018.
     evaluated = tmp_path / "metrics.json"
-    command = [
-        sys.executable, "-m", "allennlp", "evaluate-languages", str(archive), str(source),
-        str(UD_FIXTURES / "de_test.conllu"), str(UD_FIXTURES / "zh_test.conllu"),
-        "--metrics", "UAS,LAS", "--output-file", str(evaluated),
-        "-o", '{"model.report_unexcluded_scores": true}',
-    ]  # fmt: skip
-    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "es_test.conllu: kept 59 sentences, skipped 1 with more than 140 words" in result.stderr
-    assert "| language | UAS | LAS |" in result.stdout and "| zh |" in result.stdout
+    inputs = [str(source), str(UD_FIXTURES / "de_test.conllu"), str(UD_FIXTURES / "zh_test.conllu")]
+    with caplog.at_level(logging.INFO):
+        evaluate_languages(
+            str(archive),
+            inputs,
+            metrics=["UAS", "LAS"],
+            output_file=str(evaluated),
+            overrides='{"model.report_unexcluded_scores": true}',
+        )
+    assert "es_test.conllu: kept 59 sentences, skipped 1 with more than 140 words" in caplog.text
+    stdout = capsys.readouterr().out
+    assert "| language | UAS | LAS |" in stdout and "| zh |" in stdout
     results = json.loads(evaluated.read_text())["results"]
     assert sorted(results) == ["de", "es", "zh"]
     metrics = results["es"]
@@ -100,14 +107,17 @@ def test_predicted_conllu_is_valid_and_scores_match_conll18(
 def test_json_lines_input_and_output_formats(parsing_run: tuple[Path, dict]) -> None:
     archive = load_archive(str(parsing_run[0] / "model.tar.gz"))
     predictor = Predictor.from_archive(archive)
-    long_words = ["the", "dog"] * 300
+    # 200 words, 1200 subwords: several 512-subword windows (and a quick tree decoding).
+    long_words = ["the", "Donaudampfschifffahrtsgesellschaftskapitän"] * 100
+    subwords, _ = PretrainedTransformerFirstSubwordIndexer(TINY_MBERT).subword_ids(long_words)
+    assert len(subwords) > 2 * 512
     inputs = [
         {"words": ["The", "dog", "slept", "."], "pos": ["DET", "NOUN", "VERB", "PUNCT"]},
         {"sentence": "a cat"},
         {"words": long_words},
     ]
     results = predictor.predict_batch_json(inputs)
-    assert [len(r["predicted_heads"]) for r in results] == [4, 2, 600]
+    assert [len(r["predicted_heads"]) for r in results] == [4, 2, 200]
     for result in results:
         assert sum(1 for head in result["predicted_heads"] if head == 0) == 1
     line = json.loads(predictor.dump_line(results[0]))
