@@ -8,8 +8,9 @@ source scripts/env.sh
 
 run_dir="${RUN_DIR:-runs/demo-pos}"
 # The tiny encoder has random weights, so it needs a larger learning rate than the paper's
-# 5e-5 for a pretrained mBERT; everything else is the config's (= the paper's) recipe.
-export lr="${lr:-2e-3}" epochs="${epochs:-6}" batch_size="${batch_size:-16}"
+# 5e-5 for a pretrained mBERT, the same for encoder and head (head_lr=none); everything else is
+# the config's (= the paper's) recipe.
+export lr="${lr:-2e-3}" epochs="${epochs:-6}" batch_size="${batch_size:-16}" head_lr="${head_lr:-none}"
 # The config's data paths are required and its encoder is mBERT: the demo passes the fixtures.
 export encoder="${encoder:-fixtures/encoders/tiny-mbert}"
 export train_path="${train_path:-fixtures/data/ud/en_train.conllu}"
