@@ -32,6 +32,7 @@ def test_two_cpu_workers_train_pos_and_archive_evaluates(tmp_path: Path) -> None
         **os.environ,
         "workers": "2",
         "lr": "2e-3",
+        "head_lr": "none",
         "epochs": "3",
         "batch_size": "16",
         "train_path": str(UD_FIXTURES / "en_train.conllu"),
