@@ -14,6 +14,8 @@ UPOS_TAGS = (
 # UD v1's name for CCONJ: accepted in input files (UD v1.4 treebanks, the paper's POS data), but
 # not a label of the model.
 UD_V1_UPOS = ("CONJ",)
+# What a UPOS column may hold when validated (both UD readers check against this one set).
+ACCEPTED_UPOS = frozenset(UPOS_TAGS + UD_V1_UPOS)
 
 
 def upos_v2(tag: str) -> str:

@@ -13,7 +13,7 @@ from allennlp.data.tokenizers import Token
 from xlt_allennlp.data.conllu import ConlluSentence, read_conllu
 from xlt_allennlp.data.errors import DataFormatError
 from xlt_allennlp.data.fields import LocatedSequenceLabelField
-from xlt_allennlp.data.labels import UD_RELATIONS, UD_V1_UPOS, UPOS_TAGS, upos_v2
+from xlt_allennlp.data.labels import ACCEPTED_UPOS, UD_RELATIONS, UPOS_TAGS, upos_v2
 from xlt_allennlp.data.sentence_file_reader import SentenceFileReader
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class UdParsingReader(SentenceFileReader):
         if any(word.upos != "_" for word in words):
             for word in words:
                 if word.upos == "_" or (
-                    self._validate_pos and word.upos not in UPOS_TAGS + UD_V1_UPOS
+                    self._validate_pos and word.upos not in ACCEPTED_UPOS
                 ):
                     raise DataFormatError(
                         sentence.path,

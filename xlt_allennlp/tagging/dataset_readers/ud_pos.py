@@ -9,7 +9,7 @@ from allennlp.data.token_indexers import TokenIndexer
 
 from xlt_allennlp.data.conllu import ConlluSentence, read_conllu
 from xlt_allennlp.data.errors import DataFormatError
-from xlt_allennlp.data.labels import UD_V1_UPOS, UPOS_TAGS, upos_v2
+from xlt_allennlp.data.labels import ACCEPTED_UPOS, UPOS_TAGS, upos_v2
 from xlt_allennlp.tagging.dataset_readers.word_tagging import WordTaggingReader
 
 
@@ -62,7 +62,7 @@ class UdPosReader(WordTaggingReader):
         annotated = any(tag != "_" for tag in tags)  # else: an unannotated file, predict only
         if annotated:
             for word, tag in zip(sentence.words, tags, strict=True):
-                if tag == "_" or (self._validate_tags and tag not in UPOS_TAGS + UD_V1_UPOS):
+                if tag == "_" or (self._validate_tags and tag not in ACCEPTED_UPOS):
                     raise DataFormatError(
                         sentence.path,
                         word.line_number,
