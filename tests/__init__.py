@@ -9,3 +9,31 @@ XNLI_FIXTURES = FIXTURES_ROOT / "data" / "xnli"
 TINY_MBERT = str(FIXTURES_ROOT / "encoders" / "tiny-mbert")
 TINY_XLMR = str(FIXTURES_ROOT / "encoders" / "tiny-xlmr")
 FIXTURE_CONFIGS = FIXTURES_ROOT / "configs"  # the task configs on the fixture data
+
+
+def allennlp_cli(*args: str) -> None:
+    """Runs an `allennlp` command in this process, as `python -m allennlp` would (plugins come
+    from `.allennlp_plugins`; a new interpreter would cost ~15 s of imports). The real CLI in a
+    subprocess is exercised by tests/tagging/predictors/test_first_subword_tagger.py and
+    tests/commands/test_evaluate_languages.py."""
+    import sys
+
+    import pytest
+    from allennlp.commands import main
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "argv", ["allennlp", *args])
+        main(prog="allennlp")
+
+
+# Inputs every predictor must answer once each, in order: one word; a word that the tokenizer
+# turns into no subword at all (U+200B); right-to-left scripts; CJK; scripts mixed in one input.
+# (Inputs longer than the encoder's 512 positions are in each predictor's own tests.)
+EDGE_CASE_SENTENCES = [
+    ["Hallo"],
+    ["a", "\u200b", "b"],
+    ["مرحبا", "بالعالم", "!"],
+    ["שלום", "עולם"],
+    ["经济", "发展", "很", "快"],
+    ["東京", "is", "большой", "مدينة", "नगर", "."],
+]

@@ -11,6 +11,7 @@ from allennlp.common import Params
 from allennlp.data import DataLoader, DatasetReader, Vocabulary
 from allennlp.models import Model
 from allennlp.training.optimizers import Optimizer
+from hypothesis import settings
 
 import xlt_allennlp  # noqa: F401  (registers everything)
 from tests import (
@@ -36,6 +37,7 @@ SHARED_RUN_FILES = {
     "tests/tagging/predictors/test_ner_predictions.py": "ner_run",
     "tests/classification/test_evaluate_classification.py": "classification_runs",
     "tests/classification/predictors/test_transformer_classifier.py": "classification_runs",
+    "tests/training/test_strategies_all_tasks.py": "freeze_3_runs",
 }
 
 
@@ -47,6 +49,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
             return SHARED_RUN_FILES.get(nodeid.split("::", 1)[0], nodeid)
 
     return SharedRunScheduling(config, log)
+
+
+# Property-based tests (tests/data/test_reader_fuzzing.py): few examples in the suite;
+# `--hypothesis-profile=thorough` searches longer. No deadline: CI machines are slow and shared.
+settings.register_profile("ci", max_examples=8, deadline=None)
+settings.register_profile("thorough", max_examples=400, deadline=None)
+settings.load_profile("ci")
 
 
 def pytest_configure(config: pytest.Config) -> None:

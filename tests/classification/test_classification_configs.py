@@ -7,7 +7,7 @@ import pytest
 from allennlp.common import Params
 from allennlp.data import DatasetReader
 
-from tests import FIXTURE_CONFIGS
+from tests import FIXTURE_CONFIGS, TINY_MBERT
 
 
 def load(config: str) -> dict:
@@ -32,7 +32,7 @@ def test_defaults(config: str, labels: list[str]) -> None:
     # Fine-tuning: [CLS] / <s> of the last layer, straight into the linear layer.
     assert model["seq2seq_encoder"] is None
     assert model["seq2vec_encoder"] == {
-        "type": "first_token_pooler", "model_name": "fixtures/encoders/tiny-mbert",
+        "type": "first_token_pooler", "model_name": TINY_MBERT,
     }  # fmt: skip
     embedder = model["text_field_embedder"]["token_embedders"]["tokens"]
     assert embedder["type"] == "pretrained_transformer_sequence"
@@ -87,11 +87,11 @@ def test_feature_mode(config: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "freeze_layers" not in embedder
     model = params["model"]
     assert model["seq2seq_encoder"] == {
-        "type": "transformer_sized_lstm", "model_name": "fixtures/encoders/tiny-mbert",
+        "type": "transformer_sized_lstm", "model_name": TINY_MBERT,
         "num_layers": 2, "bidirectional": True,
     }  # fmt: skip
     assert model["seq2vec_encoder"] == {
-        "type": "max_pooler", "model_name": "fixtures/encoders/tiny-mbert",
+        "type": "max_pooler", "model_name": TINY_MBERT,
         "hidden_size_multiple": 2,
     }  # fmt: skip
     assert params["trainer"]["optimizer"] == {"type": "adam", "lr": 1e-3}

@@ -50,5 +50,6 @@ def test_two_cpu_workers_train_pos_and_archive_evaluates(tmp_path: Path) -> None
     assert json.loads((run / "metrics.json").read_text())["best_validation_accuracy"] >= 0.9
 
     # The archive evaluates (in-process: the `allennlp evaluate` CLI is nothing of ours).
-    results = evaluate_languages(str(run / "model.tar.gz"), [str(UD_FIXTURES / "en_test.conllu")])
+    archive = str(run / "model.tar.gz")
+    results = evaluate_languages(archive, [str(UD_FIXTURES / "en_test.conllu")]).scores
     assert results["en"]["accuracy"] > 0.5

@@ -12,7 +12,7 @@ import pytest
 from allennlp.common import Params
 from allennlp.models.archival import load_archive
 
-from tests import FIXTURE_CONFIGS, NER_FIXTURES, PROJECT_ROOT, UD_FIXTURES
+from tests import FIXTURE_CONFIGS, NER_FIXTURES, PROJECT_ROOT, TINY_MBERT, UD_FIXTURES
 from tests.conftest import train_config
 from xlt_allennlp.training.callbacks import LAYER_WEIGHTS_FILE, layer_weights
 
@@ -60,7 +60,7 @@ def test_mode_feature_switches_the_config(name: str, monkeypatch: pytest.MonkeyP
     assert embedder["train_parameters"] is False and embedder["last_layer_only"] is False
     assert "freeze_layers" not in embedder
     assert params["model"]["encoder"] == {
-        "type": "transformer_sized_lstm", "model_name": "fixtures/encoders/tiny-mbert",
+        "type": "transformer_sized_lstm", "model_name": TINY_MBERT,
         "num_layers": 2, "bidirectional": True,
     }  # fmt: skip
     trainer = params["trainer"]
@@ -90,13 +90,13 @@ def test_recipe_pieces_for_other_models(monkeypatch: pytest.MonkeyPatch, tmp_pat
     finetune = config(str(probe), monkeypatch)
     feature = config(str(probe), monkeypatch, mode="feature")
     assert finetune["parser"] is None and finetune["word"] is None
-    first_token = {"type": "first_token_pooler", "model_name": "fixtures/encoders/tiny-mbert"}
+    first_token = {"type": "first_token_pooler", "model_name": TINY_MBERT}
     assert finetune["sentence"] == {"seq2seq_encoder": None, "seq2vec_encoder": first_token}
     assert finetune["strategy"] == {"freeze_layers": -1}
     assert feature["parser"]["extra_input_dim"] == 100  # BiLSTM input: encoder + POS embedding
     assert feature["sentence"]["seq2seq_encoder"]["type"] == "transformer_sized_lstm"
     assert feature["sentence"]["seq2vec_encoder"] == {
-        "type": "max_pooler", "model_name": "fixtures/encoders/tiny-mbert",
+        "type": "max_pooler", "model_name": TINY_MBERT,
         "hidden_size_multiple": 2,
     }  # fmt: skip
     assert feature["strategy"] == {"train_parameters": False, "last_layer_only": False}

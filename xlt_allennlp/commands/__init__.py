@@ -1,3 +1,5 @@
 from xlt_allennlp.commands.evaluate_languages import EvaluateLanguages, evaluate_languages
+from xlt_allennlp.commands.grid_search import GridSearch, grid_search
+from xlt_allennlp.commands.predict import AtomicPredict
 
-__all__ = ["EvaluateLanguages", "evaluate_languages"]
+__all__ = ["AtomicPredict", "EvaluateLanguages", "GridSearch", "evaluate_languages", "grid_search"]

@@ -2,7 +2,6 @@
 
 import argparse
 import glob
-import json
 import logging
 import os
 import re
@@ -10,11 +9,14 @@ from copy import deepcopy
 from typing import Any
 
 from allennlp.commands.subcommand import Subcommand
-from allennlp.common import Params
+from allennlp.common import Params, Tqdm
 from allennlp.common.util import prepare_environment
 from allennlp.data import DataLoader
 from allennlp.evaluation import Evaluator
 from allennlp.models.archival import load_archive
+
+from xlt_allennlp.commands.language_results import LanguageResults
+from xlt_allennlp.common.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,9 @@ def language_of(path: str) -> str:
 
 
 def parse_inputs(inputs: list[str]) -> list[tuple[str, str]]:
-    """`LANG=PATH`, `PATH` or a glob pattern -> sorted-by-argument list of (language, path)."""
+    """`LANG=PATH`, `PATH` or a glob pattern -> (language, path) pairs, in argument order (a
+    glob's matches sorted). A path that does not exist is kept: evaluating it fails and is
+    reported with the others; a glob that matches nothing is an error, as is a language twice."""
     pairs: list[tuple[str, str]] = []
     for item in inputs:
         language, sep, path = item.partition("=")
@@ -41,10 +45,7 @@ def parse_inputs(inputs: list[str]) -> list[tuple[str, str]]:
         paths = sorted(glob.glob(path)) if glob.has_magic(path) else [path]
         if not paths:
             raise FileNotFoundError(f"no file matches {path!r}")
-        for one in paths:
-            if not os.path.exists(one) and "://" not in one:
-                raise FileNotFoundError(f"evaluation file not found: {one}")
-            pairs.append((language or language_of(one), one))
+        pairs.extend((language or language_of(one), one) for one in paths)
     seen: set[str] = set()
     for language, path in pairs:
         if language in seen:
@@ -53,25 +54,8 @@ def parse_inputs(inputs: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-def format_table(
-    results: dict[str, dict[str, float]], metrics: list[str], source_language: str | None
-) -> str:
-    """A Markdown table: one row per language, one column per metric (x100), plus the average
-    over the target (non-source) languages, as the paper reports it."""
-    header = "| language | " + " | ".join(metrics) + " |"
-    lines = [header, "|" + "---|" * (len(metrics) + 1)]
-    for language, values in results.items():
-        cells = [f"{100 * values[m]:.1f}" if m in values else "-" for m in metrics]
-        lines.append(f"| {language} | " + " | ".join(cells) + " |")
-    targets = [values for language, values in results.items() if language != source_language]
-    if targets and len(targets) < len(results) or (targets and source_language is None):
-        cells = []
-        for m in metrics:
-            present = [values[m] for values in targets if m in values]
-            cells.append(f"{100 * sum(present) / len(present):.1f}" if present else "-")
-        label = "avg (zero-shot)" if source_language is not None else "avg"
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+class LanguagesNotEvaluated(ConfigError):
+    """Some languages could not be evaluated (the others were, and their results written)."""
 
 
 def evaluate_languages(
@@ -84,9 +68,12 @@ def evaluate_languages(
     cuda_device: int = -1,
     batch_size: int | None = None,
     overrides: str | dict[str, Any] = "",
-) -> dict[str, dict[str, float]]:
-    """Evaluates an archived model on every (language, file); returns metrics per language."""
-    pairs = parse_inputs(inputs)
+) -> LanguageResults:
+    """Evaluates an archived model (loaded once) on every (language, file), the source
+    language first and the others sorted; prints the table and, with `output_file`, writes it
+    as JSON, CSV and Markdown. A language whose file is missing or cannot be read is reported
+    and the others are still evaluated; then `LanguagesNotEvaluated` is raised."""
+    pairs = sorted(parse_inputs(inputs), key=lambda pair: (pair[0] != source_language, pair[0]))
     explicit = {item.partition("=")[0] for item in inputs if "=" in item}
     archive = load_archive(archive_file, cuda_device=cuda_device, overrides=overrides)
     config = deepcopy(archive.config)
@@ -95,8 +82,9 @@ def evaluate_languages(
     model.eval()
     evaluator = Evaluator.from_params(Params({"cuda_device": cuda_device}))
     loader_params = config.get("validation_data_loader", None) or config.get("data_loader")
-    results: dict[str, dict[str, float]] = {}
-    for language, path in pairs:
+    scores: dict[str, dict[str, float]] = {}
+    errors: dict[str, str] = {}
+    for language, path in Tqdm.tqdm(pairs, desc="languages"):
         logger.info("Evaluating %s on %s", language, path)
         params = deepcopy(loader_params)
         if batch_size:
@@ -108,20 +96,32 @@ def evaluate_languages(
         if language in explicit and hasattr(reader, "for_language"):
             # A reader of multi-language files (`xnli`) reads only this language's rows.
             reader = reader.for_language(language)
-        data_loader = DataLoader.from_params(params=params, reader=reader, data_path=path)
-        data_loader.index_with(model.vocab)
-        scores = evaluator(model, data_loader)
-        results[language] = {
-            name: float(value) for name, value in scores.items() if isinstance(value, int | float)
+        try:
+            data_loader = DataLoader.from_params(params=params, reader=reader, data_path=path)
+            data_loader.index_with(model.vocab)
+            values = evaluator(model, data_loader)
+        except (OSError, ValueError, RuntimeError) as error:  # DataFormatError is a ValueError
+            logger.error("Could not evaluate %s (%s): %s", language, path, error)
+            errors[language] = str(error)
+            continue
+        scores[language] = {
+            name: float(value) for name, value in values.items() if isinstance(value, int | float)
         }
     if metrics is None:
         validation_metric = config.get("trainer", {}).get("validation_metric", "-loss")
         names = validation_metric if isinstance(validation_metric, list) else [validation_metric]
         metrics = [name.lstrip("+-") for name in names]
-    print(format_table(results, metrics, source_language), flush=True)
+    results = LanguageResults(scores, metrics, source_language, errors)
+    print(results.markdown(), flush=True)
     if output_file:
-        with open(output_file, "w", encoding="utf-8") as handle:
-            json.dump({"archive": archive_file, "results": results}, handle, indent=2)
+        paths = results.write(output_file, archive=archive_file)
+        logger.info("Wrote %s", ", ".join(paths))
+    if errors:
+        failed = "; ".join(f"{language}: {error}" for language, error in errors.items())
+        raise LanguagesNotEvaluated(
+            f"{len(errors)} of {len(pairs)} languages could not be evaluated ({failed}); the "
+            "others were" + (f" and are in {output_file}" if output_file else "")
+        )
     return results
 
 
@@ -129,8 +129,13 @@ def evaluate_languages(
 class EvaluateLanguages(Subcommand):
     """Registered subcommand `allennlp evaluate-languages ARCHIVE FILE...`.
 
-    Evaluates one trained model unchanged on one file per language and prints a per-language
-    table (plus the zero-shot average over the languages other than `--source-language`).
+    Evaluates one trained model (loaded once) unchanged on one file per language and prints a
+    per-language table with two averages: over the target languages (all but
+    `--source-language`, the paper's zero-shot average) and over all. `--output-file X.json`
+    writes `{"metrics": {metric: {language: score}}, "averages": ..., "results": ...}` and,
+    beside it, the same table as `X.csv` and `X.md`. The source language comes first, the others
+    sorted. A missing or unreadable file is reported, the other languages are still evaluated,
+    and the command then exits non-zero.
     Languages come from the file name prefix (`de_test.conllu` -> de) or `LANG=PATH`. With
     `LANG=PATH` and a reader that selects languages (`xnli`), only that language's rows of the
     file are read, so one multi-language file gives one row per language
@@ -155,7 +160,11 @@ class EvaluateLanguages(Subcommand):
             default="en",
             help="training language, left out of the zero-shot average (default: en)",
         )
-        subparser.add_argument("--output-file", type=str, help="write all metrics as JSON here")
+        subparser.add_argument(
+            "--output-file",
+            type=str,
+            help="write all metrics as JSON here, and the table beside it as .csv and .md",
+        )
         subparser.add_argument("--cuda-device", type=int, default=-1)
         subparser.add_argument("--batch-size", type=int, default=None)
         subparser.add_argument("-o", "--overrides", type=str, default="")
@@ -163,7 +172,7 @@ class EvaluateLanguages(Subcommand):
         return subparser
 
 
-def _from_args(args: argparse.Namespace) -> dict[str, dict[str, float]]:
+def _from_args(args: argparse.Namespace) -> LanguageResults:
     return evaluate_languages(
         args.archive_file,
         args.input_files,

@@ -1,7 +1,10 @@
-"""A clear error when an encoder name can be neither found locally nor downloaded."""
+"""Encoder names and paths: a clear error when one can be neither found locally nor downloaded,
+and local paths made absolute so that archives load from any working directory."""
 
 import functools
+import json
 import os
+from typing import Any
 
 from transformers import AutoConfig
 
@@ -26,3 +29,33 @@ def require_encoder(model_name: str) -> None:
             f"config.json, the weights and the tokenizer files), or download it once online "
             f"(`huggingface-cli download {model_name}`)"
         ) from error
+
+
+def absolute_encoder_paths(config_json: str) -> str:
+    """The evaluated config with every `model_name` that is a relative path to an existing local
+    directory made absolute (hub names and absolute paths are kept as they are).
+
+    Applied to every config allennlp loads (with `XLT_EXT_VARS`, see `ext_vars.py`), so the
+    `config.json` in a model archive names the encoder by an absolute path: an archive trained
+    with `encoder=../e5-small` loads, predicts and evaluates from any working directory. (An
+    archive whose local encoder directory was moved or deleted stops with `require_encoder`'s
+    one-line error naming the path.)"""
+
+    def visit(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: os.path.abspath(item)
+                if key == "model_name"
+                and isinstance(item, str)
+                and not os.path.isabs(item)
+                and os.path.isdir(item)
+                else visit(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [visit(item) for item in value]
+        return value
+
+    config = json.loads(config_json)
+    resolved = visit(config)
+    return config_json if resolved == config else json.dumps(resolved, indent=4)

@@ -1,4 +1,5 @@
-"""Configuration mistakes a user makes on the command line, reported in one line."""
+"""Mistakes a user makes on the command line (configuration, input files), reported in one
+line."""
 
 import sys
 from types import TracebackType
@@ -17,8 +18,12 @@ class ConfigError(ConfigurationError):
 def _excepthook(
     kind: type[BaseException], error: BaseException, traceback: Optional[TracebackType]
 ) -> None:
+    from xlt_allennlp.data.errors import DataFormatError  # here: data/ imports common/
+
     if isinstance(error, ConfigError):
         print(f"error: {error.message}", file=sys.stderr)
+    elif isinstance(error, DataFormatError):  # says file, line and what was expected
+        print(f"error: {error}", file=sys.stderr)
     else:
         _previous_hook(kind, error, traceback)
 
@@ -27,7 +32,8 @@ _previous_hook = sys.excepthook
 
 
 def report_config_errors_in_one_line() -> None:
-    """Installs the excepthook that prints an uncaught `ConfigError` as one line."""
+    """Installs the excepthook that prints an uncaught `ConfigError` or `DataFormatError` (bad
+    input file: its message names the file and line) as one line."""
     global _previous_hook
     if sys.excepthook is not _excepthook:
         _previous_hook = sys.excepthook

@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from xlt_allennlp.common.encoders import absolute_encoder_paths
 from xlt_allennlp.common.errors import ConfigError
 
 EXT_VARS_KEY = "XLT_EXT_VARS"
@@ -19,8 +20,9 @@ _MISSING = re.compile(r"XLT_MISSING_EXT_VAR (\w+): ([^\n]*)")
 
 
 def expose_ext_vars_to_jsonnet() -> None:
-    """Wraps allennlp's Jsonnet evaluation: adds `XLT_EXT_VARS`, and turns the error of a missing
-    required ext var into a one-line `ConfigError` instead of a Jsonnet stack trace."""
+    """Wraps allennlp's Jsonnet evaluation: adds `XLT_EXT_VARS`, turns the error of a missing
+    required ext var into a one-line `ConfigError` instead of a Jsonnet stack trace, and makes
+    local encoder paths absolute (`absolute_encoder_paths`)."""
     import allennlp.common.params as allennlp_params
 
     original = allennlp_params.evaluate_file
@@ -31,7 +33,7 @@ def expose_ext_vars_to_jsonnet() -> None:
         ext_vars = dict(kwargs.pop("ext_vars", None) or {})
         ext_vars.setdefault(EXT_VARS_KEY, json.dumps(ext_vars))
         try:
-            return original(filename, ext_vars=ext_vars, **kwargs)
+            return absolute_encoder_paths(original(filename, ext_vars=ext_vars, **kwargs))
         except RuntimeError as error:
             missing = _MISSING.search(str(error))
             if missing is None:

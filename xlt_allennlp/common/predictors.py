@@ -1,11 +1,31 @@
-"""What the package's predictors share: an `output_format` choice and JSON word input."""
+"""What the package's predictors share: the reader set up for prediction, an `output_format`
+choice and JSON word input."""
 
+import copy
+import logging
 from typing import Any
 
 from allennlp.common.util import JsonDict
 from allennlp.data import DatasetReader, Instance
 from allennlp.models import Model
 from allennlp.predictors import Predictor
+
+logger = logging.getLogger(__name__)
+
+
+def prediction_reader(reader: DatasetReader) -> DatasetReader:
+    """A copy of `reader` set up for prediction, used by every predictor of the package: gold
+    annotation is not read (`ignore_gold`: a missing, partial or foreign-tag-set gold column
+    does not stop prediction) and no sentence is skipped for its length (`max_words`), so there
+    is one output per input. The archive's own reader is left as it is (evaluation validates
+    gold)."""
+    reader = copy.copy(reader)
+    if hasattr(reader, "ignore_gold"):
+        reader.ignore_gold = True  # type: ignore[attr-defined]
+    if getattr(reader, "max_words", None) is not None:
+        logger.info("Prediction keeps every sentence (reader max_words turned off).")
+        reader.max_words = None  # type: ignore[attr-defined]
+    return reader
 
 
 class FormattedPredictor(Predictor):
@@ -14,7 +34,8 @@ class FormattedPredictor(Predictor):
     `output_format` (one of `output_formats`; "auto", the default, writes the input's own
     format), set with `--predictor-args '{"output_format": "json"}'`. JSON-lines input gives
     words as `{"words": [...]}` (pre-tokenized) or `{"sentence": "..."}` (split on whitespace).
-    Predictions are made in batches and returned one per input, in order.
+    Predictions are made in batches and returned one per input, in order; the reader is a
+    copy set up for prediction (`prediction_reader`: gold columns are not read).
     """
 
     output_formats: tuple[str, ...] = ("auto", "json")
@@ -22,7 +43,7 @@ class FormattedPredictor(Predictor):
     def __init__(
         self, model: Model, dataset_reader: DatasetReader, output_format: str = "auto"
     ) -> None:
-        super().__init__(model, dataset_reader)
+        super().__init__(model, prediction_reader(dataset_reader))
         if output_format not in self.output_formats:
             raise ValueError(
                 f"output_format must be one of {self.output_formats}, not {output_format!r}"

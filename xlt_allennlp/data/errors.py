@@ -37,4 +37,11 @@ def iter_decoded_lines(path: str, encoding: str = "utf-8"):
                 ) from None
             if line_number == 1 and text.startswith("\ufeff"):
                 text = text[1:]
+            if "\x00" in text:
+                raise DataFormatError(
+                    path,
+                    line_number,
+                    f"NUL byte (0x00) at column {text.index(chr(0)) + 1}: the file is binary, "
+                    "corrupted, or in a 16/32-bit encoding (set the dataset reader's `encoding`)",
+                )
             yield line_number, text.rstrip("\r\n")

@@ -3,10 +3,12 @@ from xlt_allennlp.training.learning_rate_schedulers import (
     LinearWithWarmupRatio,
     ReduceOnValidationPlateau,
 )
+from xlt_allennlp.training.trainer import RecoverableGradientDescentTrainer
 
 __all__ = [
     "LayerWeightsCallback",
     "LinearWithWarmupRatio",
+    "RecoverableGradientDescentTrainer",
     "ReduceOnValidationPlateau",
     "StopWhenLrBelow",
     "layer_weights",

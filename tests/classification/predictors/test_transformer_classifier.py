@@ -1,19 +1,13 @@
 import json
-import sys
 from pathlib import Path
 
 import pytest
-from allennlp.commands import main
 from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 
+from tests import EDGE_CASE_SENTENCES, allennlp_cli
 from tests.classification.classification_runs import MLDOC_FIXTURES, XNLI_FIXTURES
-
-
-def run_allennlp(monkeypatch: pytest.MonkeyPatch, *args: str) -> None:
-    """Runs an `allennlp` command in this process (as `python -m allennlp` does)."""
-    monkeypatch.setattr(sys, "argv", ["allennlp", *args])
-    main(prog="allennlp")
+from xlt_allennlp.data.errors import DataFormatError
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -63,13 +57,11 @@ def test_predict_cli_on_an_xnli_file(
     xnli_predictor: Predictor,
     xnli_run: tuple[Path, dict],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     run, _ = xnli_run
     output = tmp_path / "predictions.jsonl"
     source = XNLI_FIXTURES / "xnli.dev.tsv"
-    run_allennlp(
-        monkeypatch, "predict", str(run / "model.tar.gz"), str(source), "--use-dataset-reader",
+    allennlp_cli("predict", str(run / "model.tar.gz"), str(source), "--use-dataset-reader",
         "--output-file", str(output), "--silent", "--batch-size", "16",
     )  # fmt: skip
     rows = source.read_text(encoding="utf-8").splitlines()[1:]
@@ -88,7 +80,7 @@ def test_predict_cli_on_an_xnli_file(
 
 
 def test_predict_cli_on_mldoc_json_lines_and_file(
-    mldoc_run: tuple[Path, dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mldoc_run: tuple[Path, dict], tmp_path: Path
 ) -> None:
     run, _ = mldoc_run
     archive = str(run / "model.tar.gz")
@@ -97,9 +89,7 @@ def test_predict_cli_on_mldoc_json_lines_and_file(
     texts = [line.split("\t", 1)[1] for line in lines] + ["Gold prices fell"]
     source.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
     output = tmp_path / "out.jsonl"
-    run_allennlp(
-        monkeypatch, "predict", archive, str(source), "--output-file", str(output), "--silent"
-    )
+    allennlp_cli("predict", archive, str(source), "--output-file", str(output), "--silent")
     results = read_jsonl(output)
     assert len(results) == len(texts)
     gold = [line.split("\t", 1)[0] for line in lines]
@@ -108,8 +98,7 @@ def test_predict_cli_on_mldoc_json_lines_and_file(
 
     output = tmp_path / "zh.jsonl"
     source = MLDOC_FIXTURES / "zh_test.txt"
-    run_allennlp(
-        monkeypatch, "predict", archive, str(source), "--use-dataset-reader",
+    allennlp_cli("predict", archive, str(source), "--use-dataset-reader",
         "--output-file", str(output), "--silent",
     )  # fmt: skip
     results = read_jsonl(output)
@@ -117,3 +106,46 @@ def test_predict_cli_on_mldoc_json_lines_and_file(
     assert [r["gold_label"] for r in results] == [
         line.split("\t", 1)[0] for line in source.read_text(encoding="utf-8").splitlines()
     ]
+
+
+def test_prediction_needs_no_gold_label(
+    mldoc_run: tuple[Path, dict], xnli_run: tuple[Path, dict], tmp_path: Path
+) -> None:
+    # MLDoc: text only, an empty label, a label the model does not have; one output per line.
+    mldoc = tmp_path / "mldoc.txt"
+    mldoc.write_text("Gold prices fell.\n\tShares rose.\nSPORT\tThe team won.\n", "utf-8")
+    # XNLI: no label column at all, and a row whose label is "-".
+    xnli = tmp_path / "xnli.tsv"
+    xnli.write_text("sentence1\tsentence2\nA man sleeps.\tA man rests.\nIt rains.\tIt is dry.\n")
+    xnli_dash = tmp_path / "xnli_dash.tsv"
+    xnli_dash.write_text("gold_label\tsentence1\tsentence2\n-\tA man sleeps.\tA man rests.\n")
+    cases = [(mldoc_run, mldoc, [1, 2, 3]), (xnli_run, xnli, [2, 3]), (xnli_run, xnli_dash, [2])]
+    for (run, _), source, lines in cases:
+        output = tmp_path / f"{source.stem}.jsonl"
+        allennlp_cli("predict", str(run / "model.tar.gz"), str(source), "--use-dataset-reader",
+                     "--silent", "--output-file", str(output))  # fmt: skip
+        assert [r["line"] for r in read_jsonl(output)] == lines
+    mldoc_archive = str(mldoc_run[0] / "model.tar.gz")
+    with pytest.raises(DataFormatError, match=rf"{mldoc}:1: expected `LABEL<TAB>document text`"):
+        allennlp_cli("evaluate", mldoc_archive, str(mldoc))
+    with pytest.raises(DataFormatError, match=rf"{xnli}:1: the header row has no gold_label"):
+        allennlp_cli("evaluate", str(xnli_run[0] / "model.tar.gz"), str(xnli))
+
+
+def test_one_output_per_input_for_edge_cases(
+    mldoc_run: tuple[Path, dict], xnli_predictor: Predictor
+) -> None:
+    # One word, a text the tokenizer turns into nothing (U+200B), right-to-left, CJK, mixed
+    # scripts, and a text far longer than the 512 positions of the encoder.
+    texts = [" ".join(words) for words in EDGE_CASE_SENTENCES] + ["\u200b", "Wort " * 2000]
+    mldoc = Predictor.from_archive(load_archive(str(mldoc_run[0] / "model.tar.gz")))
+    results = mldoc.predict_batch_json([{"text": text} for text in texts])
+    assert len(results) == len(texts)
+    assert all(sum(r["probabilities"].values()) == pytest.approx(1.0) for r in results)
+    pairs = [{"premise": text, "hypothesis": texts[-1 - i]} for i, text in enumerate(texts)]
+    results = xnli_predictor.predict_batch_json(pairs)
+    assert len(results) == len(pairs)
+    # In order: each input alone gives what it gave in the batch.
+    alone = [xnli_predictor.predict_json(pair)["probabilities"] for pair in pairs[:3]]
+    for single, batched in zip(alone, results[:3], strict=False):
+        assert single == pytest.approx(batched["probabilities"], abs=1e-5)

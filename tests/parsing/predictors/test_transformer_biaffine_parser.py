@@ -7,13 +7,15 @@ import pytest
 from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 
-from tests import TINY_MBERT, UD_FIXTURES
+from tests import EDGE_CASE_SENTENCES, TINY_MBERT, UD_FIXTURES, allennlp_cli
 from tests.parsing.models.test_transformer_biaffine_parser import small_parser
 from tests.tagging.predictors.test_first_subword_tagger import (
     assert_only_columns_changed,
     run_predict,
+    write_foreign_gold,
 )
 from xlt_allennlp.commands.evaluate_languages import evaluate_languages
+from xlt_allennlp.data.errors import DataFormatError
 from xlt_allennlp.data.token_indexers import PretrainedTransformerFirstSubwordIndexer
 from xlt_allennlp.parsing.dataset_readers import UdParsingReader
 from xlt_allennlp.parsing.predictors import TransformerBiaffineParserPredictor
@@ -133,3 +135,30 @@ def test_gold_pos_parser_needs_pos_for_every_input() -> None:
     assert len(result["predicted_heads"]) == 2
     with pytest.raises(ValueError, match="embeds gold UPOS tags .* missing for 'Hallo Welt'"):
         predictor.predict_json({"words": ["Hallo", "Welt"]})
+
+
+def test_prediction_never_needs_a_valid_gold_tree(
+    parsing_run: tuple[Path, dict], tmp_path: Path
+) -> None:
+    # Missing HEADs, a relation outside UD, foreign UPOS tags: predicted all the same.
+    archive = str(parsing_run[0] / "model.tar.gz")
+    source = write_foreign_gold(tmp_path)
+    output = tmp_path / "tr_pred.conllu"
+    allennlp_cli("predict", archive, str(source), "--use-dataset-reader", "--silent",
+                 "--output-file", str(output))  # fmt: skip
+    _, outputs = assert_only_columns_changed(source, output, {6, 7})  # HEAD, DEPREL
+    for sentence in conllu.parse(output.read_text(encoding="utf-8")):
+        sentence.to_tree()  # one root, no cycle
+    assert [len(s.words) for s in outputs] == [4, 4]
+    with pytest.raises(DataFormatError, match=rf"{source}:4: UPOS is 'PRT'"):
+        allennlp_cli("evaluate", archive, str(source))
+
+
+def test_one_tree_per_input_for_edge_cases(parsing_run: tuple[Path, dict]) -> None:
+    predictor = Predictor.from_archive(load_archive(str(parsing_run[0] / "model.tar.gz")))
+    results = predictor.predict_batch_json([{"words": words} for words in EDGE_CASE_SENTENCES])
+    assert [r["words"] for r in results] == EDGE_CASE_SENTENCES
+    for result, words in zip(results, EDGE_CASE_SENTENCES, strict=True):
+        heads = result["predicted_heads"]
+        assert len(heads) == len(words) and heads.count(0) == 1
+        assert all(0 <= head <= len(words) for head in heads)

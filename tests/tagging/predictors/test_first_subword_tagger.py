@@ -8,8 +8,10 @@ import pytest
 from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
 
-from tests import PROJECT_ROOT, UD_FIXTURES
+from tests import EDGE_CASE_SENTENCES, PROJECT_ROOT, UD_FIXTURES, allennlp_cli
 from xlt_allennlp.data.conllu import read_conllu
+from xlt_allennlp.data.errors import DataFormatError
+from xlt_allennlp.data.labels import UPOS_TAGS
 
 
 def run_predict(archive: Path, input_file: Path, output: Path, *extra: str) -> None:
@@ -80,3 +82,98 @@ def test_predictor_output_formats(pos_run: tuple[Path, dict]) -> None:
         Predictor.from_archive(archive, extra_args={"output_format": "xml"})
     with pytest.raises(ValueError, match='needs "words"'):
         Predictor.from_archive(archive).predict_json({"text": "x"})
+
+
+# A treebank as a new user may have one: Google universal tags (PRT, CONJ, ".") in the UPOS
+# column, a `_` among filled tags, a tag no model knows, a partial tree, a multiword token.
+FOREIGN_GOLD_CONLLU = """\
+# sent_id = 1
+# text = Ali de geldi.
+1\tAli\tAli\tNOUN\t_\t_\t3\tnsubj\t_\t_
+2\tde\tde\tPRT\t_\t_\t_\t_\t_\t_
+3\tgeldi\tgel\tVERB\t_\t_\t0\troot\t_\t_
+4\t.\t.\t.\t_\t_\t3\tpunct\t_\t_
+
+# sent_id = 2
+1-2\tEvdeki\t_\t_\t_\t_\t_\t_\t_\t_
+1\tEv\tev\tNOUN\t_\t_\t3\tSBJ\t_\t_
+2\tdeki\tki\t_\t_\t_\t1\tcompound\t_\t_
+3\tkedi\tkedi\tCONJ\t_\t_\t0\troot\t_\t_
+4\tve\tve\tFOO\t_\t_\t3\tcc\t_\t_
+
+"""
+
+
+def write_foreign_gold(tmp_path: Path) -> Path:
+    source = tmp_path / "tr_test.conllu"
+    source.write_text(FOREIGN_GOLD_CONLLU, encoding="utf-8")
+    return source
+
+
+def test_prediction_never_needs_valid_gold_tags(pos_run: tuple[Path, dict], tmp_path: Path) -> None:
+    archive = str(pos_run[0] / "model.tar.gz")
+    source = write_foreign_gold(tmp_path)
+    output = tmp_path / "tr_pred.conllu"
+    allennlp_cli("predict", archive, str(source), "--use-dataset-reader", "--silent",
+                 "--output-file", str(output))  # fmt: skip
+    inputs, outputs = assert_only_columns_changed(source, output, {3})  # UPOS
+    assert [len(s.words) for s in outputs] == [4, 4]
+    assert all(word.upos in UPOS_TAGS for s in outputs for word in s.words)
+    # Evaluation still validates gold and says where it is wrong.
+    with pytest.raises(DataFormatError, match=rf"{source}:4: UPOS is 'PRT'"):
+        allennlp_cli("evaluate", archive, str(source))
+
+
+def test_one_output_per_input_for_edge_cases(pos_run: tuple[Path, dict]) -> None:
+    predictor = Predictor.from_archive(load_archive(str(pos_run[0] / "model.tar.gz")))
+    inputs = [{"words": words} for words in EDGE_CASE_SENTENCES]
+    results = predictor.predict_batch_json(inputs)
+    assert [r["words"] for r in results] == EDGE_CASE_SENTENCES
+    assert [len(r["tags"]) for r in results] == [len(w) for w in EDGE_CASE_SENTENCES]
+    # One at a time gives the same as in a batch (padding changes nothing).
+    assert [predictor.predict_json(row)["tags"] for row in inputs] == [r["tags"] for r in results]
+
+
+def test_archive_loads_from_another_directory(
+    pos_run: tuple[Path, dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Trained with the relative encoder path fixtures/encoders/tiny-mbert: the archive names it
+    # by its absolute path, so it loads from anywhere.
+    monkeypatch.chdir(tmp_path)
+    archive = str(pos_run[0] / "model.tar.gz")
+    allennlp_cli("predict", archive, str(UD_FIXTURES / "de_test.conllu"), "--silent",
+                 "--use-dataset-reader", "--output-file", "de.conllu",
+                 "--include-package", "xlt_allennlp")  # fmt: skip
+    assert_only_columns_changed(UD_FIXTURES / "de_test.conllu", tmp_path / "de.conllu", {3})
+
+
+def test_bad_input_in_the_middle_leaves_no_complete_looking_output(
+    pos_run: tuple[Path, dict], tmp_path: Path
+) -> None:
+    archive = str(pos_run[0] / "model.tar.gz")
+    lines = (UD_FIXTURES / "en_dev.conllu").read_text(encoding="utf-8").split("\n")
+    bad_line = len(lines) // 2
+    while not lines[bad_line - 1][:1].isdigit():
+        bad_line += 1
+    lines[bad_line - 1] = lines[bad_line - 1].replace("\t", " ", 1)  # 9 columns, not 10
+    source = tmp_path / "broken.conllu"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    output = tmp_path / "broken.pred.conllu"
+    with pytest.raises(DataFormatError, match=rf"{source}:{bad_line}: expected 10 tab-separated"):
+        allennlp_cli("predict", archive, str(source), "--use-dataset-reader", "--silent",
+                     "--output-file", str(output), "--batch-size", "4")  # fmt: skip
+    assert not output.exists()
+    # What was predicted before the bad line is kept, under another name.
+    predicted = len(list(read_conllu(str(output) + ".partial")))
+    assert 0 < predicted < len(list(read_conllu(str(UD_FIXTURES / "en_dev.conllu"))))
+
+    # JSON lines: invalid JSON, or an object without words, in the middle.
+    bad_rows = [('{"words": ["a"', "not valid JSON"), ('{"text": "a b"}', 'needs "words"')]
+    for bad, message in bad_rows:
+        source = tmp_path / "broken.jsonl"
+        rows = [json.dumps({"words": ["the", "dog"]})] * 5
+        source.write_text("\n".join([*rows[:3], bad, *rows[3:]]) + "\n", encoding="utf-8")
+        with pytest.raises(DataFormatError, match=rf"{source}:4: .*{message}"):
+            allennlp_cli("predict", archive, str(source), "--silent", "--output-file",
+                         str(output), "--batch-size", "2")  # fmt: skip
+        assert not output.exists()

@@ -5,10 +5,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Optional
 
-from allennlp.common.file_utils import cached_path
 from allennlp.data import DatasetReader, Instance
 
 from xlt_allennlp.classification.dataset_readers.text_pair import TextPairReader, log_counts
+from xlt_allennlp.data.data_files import read_each
 from xlt_allennlp.data.errors import DataFormatError, iter_decoded_lines
 from xlt_allennlp.data.labels import MLDOC_LABELS
 from xlt_allennlp.data.sentence_splitter import split_sentences
@@ -30,7 +30,8 @@ class MldocReader(TextPairReader):
     bytes literal (`b'...'`, as MLDoc's generation script does under Python 3) is decoded.
 
     Errors name file and line: a line without a tab, an unknown label, an empty document (or
-    `skip_empty: true` skips and counts them), undecodable bytes, an empty file.
+    `skip_empty: true` skips and counts them), undecodable bytes, an empty file. For prediction
+    (`ignore_gold`) a line may also be the text alone, or `<TAB>text`.
 
     ```jsonnet
     "dataset_reader": {"type": "mldoc", "model_name": "bert-base-multilingual-cased",
@@ -42,21 +43,28 @@ class MldocReader(TextPairReader):
     json_keys = ("text",)
 
     def _read(self, file_path: str) -> Iterable[Instance]:
-        path = cached_path(file_path)
-        for line_number, label, sentences in self.shard_iterable(self._documents(path)):
-            yield self._sentences_instance(sentences, label, path, line_number)
+        documents = read_each(
+            file_path, lambda path: ((path, *document) for document in self._documents(path))
+        )
+        for path, line_number, label, sentences in self.shard_iterable(documents):
+            # For prediction the label is not checked and not a field, only echoed.
+            gold = None if self.ignore_gold else label
+            yield self._sentences_instance(sentences, gold, path, line_number, gold_label=label)
 
-    def _documents(self, path: str) -> Iterator[tuple[int, str, list[str]]]:
+    def _documents(self, path: str) -> Iterator[tuple[int, Optional[str], list[str]]]:
         read = empty = 0
         for line_number, line in iter_decoded_lines(path, self._encoding):
             if not line.strip():
                 continue
             label, tab, text = line.partition("\t")
-            if not tab:
+            if self.ignore_gold:  # prediction: `LABEL<TAB>text`, `<TAB>text` or just `text`
+                label, text = (label.strip() or None, text) if tab else (None, label)
+            elif not tab:
                 raise DataFormatError(
                     path, line_number, "expected `LABEL<TAB>document text`, found no tab"
                 )
-            label = self.check_label(label.strip(), path, line_number)
+            else:
+                label = self.check_label(label.strip(), path, line_number)
             sentences = split_sentences(self._decode(text.strip(), path, line_number))
             if not sentences and self.empty_text(path, line_number, "the document text"):
                 empty += 1
@@ -95,12 +103,15 @@ class MldocReader(TextPairReader):
         label: Optional[str] = None,
         path: Optional[str] = None,
         line_number: Optional[int] = None,
+        gold_label: Optional[str] = None,
     ) -> Instance:
-        """An instance of a split document: its first two sentences as a pair."""
+        """An instance of a split document: its first two sentences as a pair; `label` is the
+        training label, `gold_label` (default: `label`) the one echoed in the metadata."""
         first, second = sentences[0], sentences[1] if len(sentences) > 1 else None
         metadata: dict[str, Any] = {"sentences": sentences[:2]}
         if line_number is not None:
             metadata["line"] = line_number
-        if label is not None:
-            metadata["gold_label"] = label
+        gold_label = label if gold_label is None else gold_label
+        if gold_label is not None:
+            metadata["gold_label"] = gold_label
         return self._pair_instance(first, second, label, path, line_number, **metadata)

@@ -43,6 +43,8 @@ class TextPairReader(DatasetReader):
     and `labels` also fixes the order of the model's label vocabulary (see `LocatedLabelField`).
     Readers shard their input across data-loader workers and distributed processes, and the
     token indexers are applied in `apply_token_indexers`, so `num_workers > 0` works.
+    `ignore_gold` (set by the predictor): labels are not read or checked, rows without one are
+    read, and every row gives an instance (prediction never needs gold).
     """
 
     default_labels: tuple[str, ...] = ()
@@ -56,6 +58,7 @@ class TextPairReader(DatasetReader):
         token_indexers: Optional[dict[str, TokenIndexer]] = None,
         tokenizer_kwargs: Optional[dict[str, Any]] = None,
         encoding: str = "utf-8",
+        ignore_gold: bool = False,
         **kwargs: Any,
     ) -> None:
         kwargs["manual_distributed_sharding"] = True
@@ -87,6 +90,7 @@ class TextPairReader(DatasetReader):
             raise ValueError(f"labels must be a non-empty list without repeats, not {labels}")
         self._skip_empty = skip_empty
         self._encoding = encoding
+        self.ignore_gold = ignore_gold
 
     @property
     def labels(self) -> tuple[str, ...]:

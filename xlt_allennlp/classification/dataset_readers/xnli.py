@@ -8,10 +8,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from allennlp.common.file_utils import cached_path
 from allennlp.data import DatasetReader, Instance
 
 from xlt_allennlp.classification.dataset_readers.text_pair import TextPairReader, log_counts
+from xlt_allennlp.data.data_files import read_each
 from xlt_allennlp.data.errors import DataFormatError, iter_decoded_lines
 from xlt_allennlp.data.labels import NLI_LABELS
 
@@ -25,6 +25,7 @@ _COLUMN_ALIASES = {
 }
 _LABEL_ALIASES = {"contradictory": "contradiction"}
 _REQUIRED = ("gold_label", "sentence1", "sentence2")
+_TEXTS = ("sentence1", "sentence2")  # all that prediction (`ignore_gold`) needs
 NO_CONSENSUS = "-"
 
 
@@ -34,7 +35,7 @@ class NliRow:
 
     line_number: int
     language: str
-    label: str
+    label: Optional[str]  # not checked, maybe None, with `ignore_gold`
     premise: str
     hypothesis: str
     pair_id: Optional[str]
@@ -55,11 +56,12 @@ class XnliReader(TextPairReader):
     Rows without a language (MultiNLI) are in `default_language` ("en"). `languages` selects
     rows by language (default: all), e.g. `["de"]` for the German part of `xnli.test.tsv`; a file
     with none of them is an error. Pairs with gold label `-` (no annotator majority, MultiNLI dev)
-    are skipped and their number is logged. The pair is fed to the encoder as
-    `[CLS] premise [SEP] hypothesis [SEP]`, truncated "longest first" to `max_length` subwords,
-    special tokens included. `labels` (default entailment, neutral, contradiction) are the
-    allowed labels and the model's label order; "contradictory" (XNLI-MT) reads as
-    "contradiction".
+    are skipped and their number is logged. For prediction (`ignore_gold`, set by the predictor)
+    the label column/key is neither needed nor read, and every pair is kept. The pair is fed to
+    the encoder as `[CLS] premise [SEP] hypothesis [SEP]`, truncated "longest first" to
+    `max_length` subwords, special tokens included. `labels` (default entailment, neutral,
+    contradiction) are the allowed labels and the model's label order; "contradictory" (XNLI-MT)
+    reads as "contradiction".
 
     Errors name file and line: missing columns or keys, a wrong number of fields, invalid JSON,
     an unknown label, an empty sentence (or `skip_empty: true` skips and counts them),
@@ -99,12 +101,12 @@ class XnliReader(TextPairReader):
         return reader
 
     def _read(self, file_path: str) -> Iterable[Instance]:
-        path = cached_path(file_path)
-        for row in self.shard_iterable(self._selected_rows(path)):
+        rows = read_each(file_path, lambda path: ((path, row) for row in self._selected_rows(path)))
+        for path, row in self.shard_iterable(rows):
             yield self._pair_instance(
                 row.premise,
                 row.hypothesis,
-                row.label,
+                None if self.ignore_gold else row.label,  # for prediction only echoed
                 path,
                 row.line_number,
                 **self._metadata(row),
@@ -120,7 +122,8 @@ class XnliReader(TextPairReader):
         }
         if row.pair_id is not None:
             metadata["pair_id"] = row.pair_id
-        metadata["gold_label"] = row.label
+        if row.label is not None:
+            metadata["gold_label"] = row.label
         return metadata
 
     def _selected_rows(self, path: str) -> Iterator[NliRow]:
@@ -130,7 +133,7 @@ class XnliReader(TextPairReader):
             if self._languages is not None and row.language not in self._languages:
                 other_languages[row.language] += 1
                 continue
-            if row.label == NO_CONSENSUS:
+            if row.label == NO_CONSENSUS and not self.ignore_gold:
                 no_consensus += 1
                 continue
             if not row.premise or not row.hypothesis:
@@ -171,7 +174,7 @@ class XnliReader(TextPairReader):
         self, path: str, header: tuple[int, str], lines: Iterator[tuple[int, str]]
     ) -> Iterator[NliRow]:
         names = [_COLUMN_ALIASES.get(name.strip(), name.strip()) for name in header[1].split("\t")]
-        missing = [name for name in _REQUIRED if name not in names]
+        missing = [name for name in self._required() if name not in names]
         if missing:
             raise DataFormatError(
                 path,
@@ -206,18 +209,21 @@ class XnliReader(TextPairReader):
             if not isinstance(value, dict):
                 raise DataFormatError(path, line_number, "expected a JSON object per line")
             value = {_COLUMN_ALIASES.get(key, key): item for key, item in value.items()}
-            missing = [key for key in _REQUIRED if key not in value]
+            missing = [key for key in self._required() if key not in value]
             if missing:
                 raise DataFormatError(
                     path, line_number, f"missing key(s) {' '.join(missing)} in the JSON object"
                 )
             yield self._row(path, line_number, {k: str(v) for k, v in value.items()})
 
+    def _required(self) -> tuple[str, ...]:
+        return _TEXTS if self.ignore_gold else _REQUIRED
+
     def _row(self, path: str, line_number: int, values: dict[str, str]) -> NliRow:
-        label = values["gold_label"].strip()
-        label = _LABEL_ALIASES.get(label, label)
-        if label != NO_CONSENSUS:
-            label = self.check_label(label, path, line_number)
+        label: Optional[str] = values.get("gold_label", "").strip() or None
+        label = _LABEL_ALIASES.get(label, label) if label is not None else None
+        if not self.ignore_gold and label != NO_CONSENSUS:
+            label = self.check_label(label or "", path, line_number)
         return NliRow(
             line_number=line_number,
             language=values.get("language", "").strip() or self._default_language,

@@ -3,8 +3,11 @@
 import json
 
 from allennlp.common.util import JsonDict
-from allennlp.data import Instance
+from allennlp.data import DatasetReader, Instance
+from allennlp.models import Model
 from allennlp.predictors import Predictor
+
+from xlt_allennlp.common.predictors import prediction_reader
 
 # Metadata of file input (read with --use-dataset-reader) copied to each prediction.
 _ECHOED = ("line", "language", "pair_id", "gold_label")
@@ -19,8 +22,14 @@ class TransformerClassifierPredictor(Predictor):
     JSON lines with the keys the reader needs: `{"text": ...}` for `mldoc` (split into sentences,
     the first two used), `{"premise": ..., "hypothesis": ...}` for `xnli`. Output: one JSON line
     per input, in input order: `{"label": ..., "probabilities": {label: probability, ...}}`,
-    plus, for file input, the input's `line`, `gold_label` and (XNLI) `language` and `pair_id`.
+    plus, for file input, the input's `line`, `gold_label` (when the file has one) and (XNLI)
+    `language` and `pair_id`. Gold labels are not needed: a file without them (MLDoc lines of
+    text only, XNLI without a label column) or with labels the model does not know is predicted,
+    every row (XNLI's `-` rows included).
     """
+
+    def __init__(self, model: Model, dataset_reader: DatasetReader) -> None:
+        super().__init__(model, prediction_reader(dataset_reader))
 
     def _json_to_instance(self, json_dict: JsonDict) -> Instance:
         keys: tuple[str, ...] = getattr(self._dataset_reader, "json_keys", ())

@@ -4,13 +4,13 @@ import logging
 from collections.abc import Iterable
 from typing import Any, Optional
 
-from allennlp.common.file_utils import cached_path
 from allennlp.data import DatasetReader, Instance
 from allennlp.data.fields import MetadataField, SequenceLabelField, TextField
 from allennlp.data.token_indexers import TokenIndexer
 from allennlp.data.tokenizers import Token
 
 from xlt_allennlp.data.conllu import ConlluSentence, read_conllu
+from xlt_allennlp.data.data_files import read_each
 from xlt_allennlp.data.errors import DataFormatError
 from xlt_allennlp.data.fields import LocatedSequenceLabelField
 from xlt_allennlp.data.labels import ACCEPTED_UPOS, UD_RELATIONS, UPOS_TAGS, upos_v2
@@ -38,7 +38,9 @@ class UdParsingReader(SentenceFileReader):
       and how many were kept and skipped is logged for every file (a warning when any was
       skipped). `null` keeps every sentence. Predictors always keep every sentence.
 
-    Files without heads (HEAD ``_`` everywhere) give instances for prediction only. Malformed
+    Files without heads (HEAD ``_`` everywhere) give instances for prediction only; with
+    `ignore_gold` (set by the predictor) HEAD, DEPREL and the UPOS check are not read at all, so
+    a file with another tag set or a partial tree is predicted. Malformed
     input raises `DataFormatError` naming the file and line (wrong column count, non-integer or
     out-of-range HEAD, a missing HEAD/DEPREL in an annotated sentence, an unknown UPOS or
     relation, undecodable bytes, an empty file). Lazy and streaming; implements
@@ -72,9 +74,9 @@ class UdParsingReader(SentenceFileReader):
         self.max_words = max_words
 
     def _read(self, file_path: str) -> Iterable[Instance]:
-        path = cached_path(file_path)
         kept = skipped = 0
-        for sentence in self.shard_iterable(read_conllu(path, self._encoding)):
+        sentences = read_each(file_path, lambda path: read_conllu(path, self._encoding))
+        for sentence in self.shard_iterable(sentences):
             if self.max_words is not None and len(sentence.words) > self.max_words:
                 skipped += 1
                 continue
@@ -94,6 +96,17 @@ class UdParsingReader(SentenceFileReader):
         """An instance from a CoNLL-U sentence; its labels remember their lines for errors."""
         words = sentence.words
         pos_tags: Optional[list[str]] = None
+        if self.ignore_gold:
+            # Prediction: no tree is read, and UPOS is an input only of a Z+POS parser, whose
+            # predictor checks it (a tag the model does not know is reported with its line).
+            if any(word.upos != "_" for word in words):
+                pos_tags = [upos_v2(word.upos) for word in words]
+            return self.text_to_instance(
+                [word.form for word in words],
+                pos_tags,
+                location=(sentence.path, [word.line_number for word in words]),
+                conllu=sentence.lines,
+            )
         if any(word.upos != "_" for word in words):
             for word in words:
                 if word.upos == "_" or (

@@ -1,18 +1,14 @@
 """`allennlp predict` for the parser: CoNLL-U in, CoNLL-U with HEAD and DEPREL out (or JSON)."""
 
 import json
-import logging
 from typing import Any, Optional
 
 from allennlp.common.util import JsonDict
-from allennlp.data import DatasetReader, Instance
-from allennlp.models import Model
+from allennlp.data import Instance
 from allennlp.predictors import Predictor
 
 from xlt_allennlp.common.predictors import FormattedPredictor
 from xlt_allennlp.data.conllu import write_conllu_sentence
-
-logger = logging.getLogger(__name__)
 
 
 @Predictor.register("transformer_biaffine_parser")
@@ -24,7 +20,9 @@ class TransformerBiaffineParserPredictor(FormattedPredictor):
     - CoNLL-U input (`--use-dataset-reader`): writes the file back with HEAD and DEPREL filled
       in; comment lines, multiword-token and empty-node lines and every other column are kept,
       one tree per input sentence, in order. The reader's `max_words` threshold is turned off,
-      so every sentence gets a tree, whatever its length.
+      so every sentence gets a tree, whatever its length, and the gold HEAD/DEPREL columns are
+      not read (they may be `_`, partial or anything). UPOS is read only for a Z+POS model, which
+      needs it filled with tags it knows (otherwise an error names the file and line).
     - JSON lines: `{"words": [...], "pos": [...]}` (pre-tokenized; `pos` needed only by a Z+POS
       model) or `{"sentence": "..."}` (split on whitespace); writes `{"words", "pos",
       "predicted_heads", "predicted_dependencies"}` per line.
@@ -40,14 +38,6 @@ class TransformerBiaffineParserPredictor(FormattedPredictor):
     """
 
     output_formats = ("auto", "conllu", "json")
-
-    def __init__(
-        self, model: Model, dataset_reader: DatasetReader, output_format: str = "auto"
-    ) -> None:
-        super().__init__(model, dataset_reader, output_format)
-        if getattr(dataset_reader, "max_words", None) is not None:
-            logger.info("Prediction keeps every sentence (reader max_words turned off).")
-            dataset_reader.max_words = None  # type: ignore[attr-defined]
 
     def _json_to_instance(self, json_dict: JsonDict) -> Instance:
         words = self.json_words(json_dict)

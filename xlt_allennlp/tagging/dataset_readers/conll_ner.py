@@ -4,11 +4,11 @@ import re
 from collections.abc import Iterable
 from typing import Any, Optional, Union
 
-from allennlp.common.file_utils import cached_path
 from allennlp.data import DatasetReader, Instance
 from allennlp.data.token_indexers import TokenIndexer
 
 from xlt_allennlp.data.conll import ConllSentence, read_conll_columns
+from xlt_allennlp.data.data_files import read_each
 from xlt_allennlp.data.errors import DataFormatError
 from xlt_allennlp.data.labels import CONLL_ENTITY_TYPES, bio_labels
 from xlt_allennlp.tagging.bio import to_valid_bio
@@ -31,7 +31,9 @@ class ConllNerReader(WordTaggingReader):
     (e.g. {"NR": "PER"}).
 
     Errors name file and line: wrong column counts, undecodable bytes, unknown tags, empty files,
-    and (at evaluation) tags the model never saw in training.
+    and (at evaluation) tags the model never saw in training. With `ignore_gold` (set by the
+    predictor) only the first column is read: files with no tag column, or other tags, are
+    predicted.
     Each instance has `tokens`, `tags` and `metadata` (`words`, and the raw lines so that the
     predictor can write the file back with a predicted column appended).
 
@@ -65,8 +67,8 @@ class ConllNerReader(WordTaggingReader):
         self._tag_map = dict(tag_map or {})
 
     def _read(self, file_path: str) -> Iterable[Instance]:
-        path = cached_path(file_path)
-        for sentence in self.shard_iterable(read_conll_columns(path, self._encoding)):
+        sentences = read_each(file_path, lambda path: read_conll_columns(path, self._encoding))
+        for sentence in self.shard_iterable(sentences):
             yield self._sentence_instance(sentence)
 
     def _normalise_tag(self, sentence: ConllSentence, index: int) -> str:
@@ -88,9 +90,18 @@ class ConllNerReader(WordTaggingReader):
 
     def _sentence_instance(self, sentence: ConllSentence) -> Instance:
         words = [columns[0] for columns in sentence.columns]
-        tags = [self._normalise_tag(sentence, i) for i in range(len(words))]
-        if self._convert_to_bio:
-            tags = to_valid_bio(tags)
+        tags: Optional[list[str]] = None
+        if not self.ignore_gold:
+            if len(sentence.columns[0]) == 1:
+                raise DataFormatError(
+                    sentence.path,
+                    sentence.line_numbers[0],
+                    "expected a word and an NER tag, found one column (a file of words only "
+                    "can be predicted: `allennlp predict ... --use-dataset-reader`)",
+                )
+            tags = [self._normalise_tag(sentence, i) for i in range(len(words))]
+            if self._convert_to_bio:
+                tags = to_valid_bio(tags)
         return self.text_to_instance(
             words,
             tags,

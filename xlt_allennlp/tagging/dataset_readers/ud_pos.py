@@ -3,11 +3,11 @@
 from collections.abc import Iterable
 from typing import Any, Optional
 
-from allennlp.common.file_utils import cached_path
 from allennlp.data import DatasetReader, Instance
 from allennlp.data.token_indexers import TokenIndexer
 
 from xlt_allennlp.data.conllu import ConlluSentence, read_conllu
+from xlt_allennlp.data.data_files import read_each
 from xlt_allennlp.data.errors import DataFormatError
 from xlt_allennlp.data.labels import ACCEPTED_UPOS, UPOS_TAGS, upos_v2
 from xlt_allennlp.tagging.dataset_readers.word_tagging import WordTaggingReader
@@ -25,7 +25,8 @@ class UdPosReader(WordTaggingReader):
 
     Malformed input raises `DataFormatError` naming the file and line (wrong column count, bad
     IDs, undecodable bytes, empty file, a UPOS outside the 17 UD tags when `tag_column` is
-    "upos" and `validate_tags` is true, and, at evaluation, a tag the model never saw). With UPOS
+    "upos" and `validate_tags` is true, and, at evaluation, a tag the model never saw; with
+    `ignore_gold`, as the predictor sets it, the tag column is not read at all). With UPOS
     validation on, the model's labels are the 17 UD v2 tags (`xlt_allennlp.data.labels`), and
     UD v1's `CONJ` (the paper's UD v1.4 treebanks) reads as its v2 name `CCONJ`.
 
@@ -53,13 +54,14 @@ class UdPosReader(WordTaggingReader):
             self.all_labels = UPOS_TAGS
 
     def _read(self, file_path: str) -> Iterable[Instance]:
-        path = cached_path(file_path)
-        for sentence in self.shard_iterable(read_conllu(path, self._encoding)):
+        sentences = read_each(file_path, lambda path: read_conllu(path, self._encoding))
+        for sentence in self.shard_iterable(sentences):
             yield self._sentence_instance(sentence)
 
     def _sentence_instance(self, sentence: ConlluSentence) -> Instance:
         tags = [getattr(word, self._tag_column) for word in sentence.words]
-        annotated = any(tag != "_" for tag in tags)  # else: an unannotated file, predict only
+        # Unannotated (or `ignore_gold`, for prediction): an instance without tags.
+        annotated = not self.ignore_gold and any(tag != "_" for tag in tags)
         if annotated:
             for word, tag in zip(sentence.words, tags, strict=True):
                 if tag == "_" or (self._validate_tags and tag not in ACCEPTED_UPOS):
