@@ -54,6 +54,11 @@ def parse_inputs(inputs: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+def metric_list(text: str) -> list[str]:
+    """`--metrics UAS,LAS` -> ["UAS", "LAS"] (for every subcommand that takes it)."""
+    return [metric for metric in text.split(",") if metric]
+
+
 class LanguagesNotEvaluated(ConfigError):
     """Some languages could not be evaluated (the others were, and their results written)."""
 
@@ -151,7 +156,7 @@ class EvaluateLanguages(Subcommand):
         )
         subparser.add_argument(
             "--metrics",
-            type=lambda text: [m for m in text.split(",") if m],
+            type=metric_list,
             default=None,
             help="comma-separated metrics for the table (default: the validation metric)",
         )

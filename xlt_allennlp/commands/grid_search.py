@@ -43,7 +43,7 @@ from allennlp.common.checks import ConfigurationError
 from allennlp.models.archival import CONFIG_NAME
 from allennlp.training.checkpointer import Checkpointer
 
-from xlt_allennlp.commands.evaluate_languages import evaluate_languages
+from xlt_allennlp.commands.evaluate_languages import evaluate_languages, metric_list
 from xlt_allennlp.commands.grid_claims import Claims
 from xlt_allennlp.commands.grid_points import (
     Point,
@@ -326,7 +326,7 @@ class GridSearch(Subcommand):
             "--evaluate", nargs="+", metavar="FILE", help="target-language files, as for "
             "evaluate-languages: evaluate the selected model(s) once the grid is finished",
         )  # fmt: skip
-        subparser.add_argument("--metrics", type=lambda text: [m for m in text.split(",") if m])
+        subparser.add_argument("--metrics", type=metric_list)
         subparser.add_argument("--source-language", default="en")
         subparser.add_argument("--cuda-device", type=int, default=-1, help="for --evaluate")
         subparser.set_defaults(func=_from_args)

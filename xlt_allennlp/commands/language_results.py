@@ -91,12 +91,18 @@ class LanguageResults:
     def write(self, json_path: str, **extra: Any) -> list[str]:
         """Writes `json_path` and, beside it, the same table as `.csv` and `.md`; returns the
         three paths. `extra` goes into the JSON (e.g. the archive)."""
-        stem = os.path.splitext(json_path)[0]
-        paths = [json_path, stem + ".csv", stem + ".md"]
-        with open(paths[0], "w", encoding="utf-8") as handle:
-            json.dump({**extra, **self.to_json()}, handle, indent=2, ensure_ascii=False)
-        with open(paths[1], "w", encoding="utf-8", newline="") as handle:
-            handle.write(self.csv())
-        with open(paths[2], "w", encoding="utf-8") as handle:
-            handle.write(self.markdown() + "\n")
-        return paths
+        return write_table_files(self, json_path, **extra)
+
+
+def write_table_files(table: Any, json_path: str, **extra: Any) -> list[str]:
+    """Writes a results table (anything with `to_json`, `csv` and `markdown`: `LanguageResults`,
+    `SeedResults`) as `json_path` plus `.csv` and `.md` beside it; returns the three paths."""
+    stem = os.path.splitext(json_path)[0]
+    paths = [json_path, stem + ".csv", stem + ".md"]
+    with open(paths[0], "w", encoding="utf-8") as handle:
+        json.dump({**extra, **table.to_json()}, handle, indent=2, ensure_ascii=False)
+    with open(paths[1], "w", encoding="utf-8", newline="") as handle:
+        handle.write(table.csv())
+    with open(paths[2], "w", encoding="utf-8") as handle:
+        handle.write(table.markdown() + "\n")
+    return paths

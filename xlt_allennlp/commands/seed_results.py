@@ -6,13 +6,11 @@ seed's own results."""
 
 import csv
 import io
-import json
-import os
 import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from xlt_allennlp.commands.language_results import LanguageResults
+from xlt_allennlp.commands.language_results import LanguageResults, write_table_files
 
 
 def _mean_std(values: list[float]) -> tuple[float, float | None]:
@@ -99,15 +97,7 @@ class SeedResults:
 
     def write(self, json_path: str, **extra: Any) -> list[str]:
         """Writes `json_path` and, beside it, `.csv` and `.md`; returns the three paths."""
-        stem = os.path.splitext(json_path)[0]
-        paths = [json_path, stem + ".csv", stem + ".md"]
-        with open(paths[0], "w", encoding="utf-8") as handle:
-            json.dump({**extra, **self.to_json()}, handle, indent=2, ensure_ascii=False)
-        with open(paths[1], "w", encoding="utf-8", newline="") as handle:
-            handle.write(self.csv())
-        with open(paths[2], "w", encoding="utf-8") as handle:
-            handle.write(self.markdown() + "\n")
-        return paths
+        return write_table_files(self, json_path, **extra)
 
 
 def _percent(mean: float, std: float | None) -> str:
