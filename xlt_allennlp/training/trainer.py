@@ -70,9 +70,12 @@ class RecoverableGradientDescentTrainer(GradientDescentTrainer):
         super()._maybe_restore_checkpoint()
         if self._checkpointer is None or self._start_after_epochs_completed == 0:
             return
-        state = self._checkpointer.load_checkpoint()
-        if state is not None and self._start_after_batches_in_epoch_completed == 0:
-            self._saved_rng_state = state[1].get(RNG_STATE_KEY)
+        latest = self._checkpointer.find_latest_checkpoint()
+        if latest is not None and self._start_after_batches_in_epoch_completed == 0:
+            # Only the training state holds the generators' states: the model state (which the
+            # restore above has just loaded) is not read a second time.
+            training_state = torch.load(latest[1], map_location="cpu")
+            self._saved_rng_state = training_state.get(RNG_STATE_KEY)
 
     def _train_epoch(self, epoch: int) -> dict[str, float]:
         if self._saved_rng_state is not None and epoch == self._start_after_epochs_completed:
