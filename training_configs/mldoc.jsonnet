@@ -38,7 +38,8 @@ local reader = {
     // Fine-tuning: no seq2seq encoder, the last layer's first token ([CLS] / <s>).
     // mode=feature: a 2-layer BiLSTM, max-pooled over time.
     dropout: args.json('dropout', 0.1),
-  } + recipe.sentence_encoders,
+  } + recipe.sentence_encoders
+  + recipe.regularizer,  // soft freezing (freeze_mode=soft): the pretrained-anchor penalty
   trainer: recipe.trainer('+accuracy'),
 }
 + recipe.data_paths('mldoc/english.train.1000', 'mldoc/english.dev')

@@ -27,7 +27,7 @@ local reader = {
     label_encoding: 'BIO',
     // Softmax head (the paper's) by default; crf=true adds a BIO-constrained CRF.
     use_crf: args.json('crf', false),
-  },
+  } + recipe.regularizer,  // soft freezing (freeze_mode=soft): the pretrained-anchor penalty
   // The linear head starts from random weights: head_lr = 1e-3 (measured for POS on real UD
   // data, see README); head_lr=none gives every parameter `lr`, the paper's recipe.
   trainer: recipe.trainer('+f1-measure-overall', head_lr_default=1e-3),

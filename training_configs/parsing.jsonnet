@@ -49,7 +49,7 @@ local by_words = { batch_sampler+: { sorting_keys: ['words'] } };
     dropout: args.json('dropout', 0.1),
     input_dropout: args.json('input_dropout', 0.1),
     report_unexcluded_scores: args.json('report_unexcluded_scores', false),
-  },
+  } + recipe.regularizer,  // soft freezing (freeze_mode=soft): the pretrained-anchor penalty
   // The biaffine scorers start from random weights: they get head_lr = 1e-3 (measured on real
   // UD data, see README "SentencePiece encoders and the task head's learning rate");
   // head_lr=none gives every parameter `lr`, the paper's recipe.

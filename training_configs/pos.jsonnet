@@ -26,7 +26,7 @@ local tag_column = args.str('tag_column', 'upos');
     // null when fine-tuning; the BiLSTM over the frozen encoder's layer mix with mode=feature.
     encoder: recipe.word_encoder,
     dropout: args.json('dropout', 0.1),
-  },
+  } + recipe.regularizer,  // soft freezing (freeze_mode=soft): the pretrained-anchor penalty
   // The linear head starts from random weights: head_lr = 1e-3 (measured for POS on real UD
   // data, see README); head_lr=none gives every parameter `lr`, the paper's recipe.
   trainer: recipe.trainer('+accuracy', head_lr_default=1e-3),

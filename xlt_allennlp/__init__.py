@@ -15,6 +15,7 @@ common.expose_ext_vars_to_jsonnet()
 common.report_config_errors_in_one_line()
 
 from xlt_allennlp import (  # noqa: E402
+    analysis,
     classification,
     commands,
     data,
@@ -25,6 +26,7 @@ from xlt_allennlp import (  # noqa: E402
 )
 
 __all__ = [
+    "analysis",
     "classification",
     "commands",
     "common",

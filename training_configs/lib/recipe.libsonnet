@@ -11,15 +11,28 @@
 //                       time for sentence tasks). Adam, lr 1e-3, the lr halved after every epoch
 //                       without a new best dev score, training stopped once the lr is below
 //                       `min_lr` (1e-5); `epochs` (default 100) is only an upper bound.
+// `freeze=n` (fine-tuning only) holds the embeddings (layer 0) and blocks 1..n of the encoder:
+//   freeze_mode=hard (default)  they are frozen: no gradient, no optimizer state (the paper's);
+//   freeze_mode=soft            they train, pulled toward their pretrained values by the
+//                               `pretrained_anchor` regularizer (L2-SP): freeze_strength / 2 ·
+//                               ||θ − θ₀||², the strength times freeze_decay per layer up; the
+//                               distance of every layer is logged (`anchor_distance`).
 // A task config uses `first_subword_embedder` (or `embedder_strategy` in its own embedder),
-// `trainer(metric)`, and the encoder slots `word_encoder` / `parser_encoder(pos_dim)` /
-// `sentence_encoders`, which are null (or first-token pooling) when fine-tuning.
+// `trainer(metric)`, `regularizer` (merged into its model), and the encoder slots
+// `word_encoder` / `parser_encoder(pos_dim)` / `sentence_encoders`, which are null (or
+// first-token pooling) when fine-tuning.
 local args = import 'args.libsonnet';
 
 local mode = args.str('mode', 'finetune');
 local feature = mode == 'feature';
 local freeze_arg = args.str('freeze', 'none');
 local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
+local freeze_mode = args.str('freeze_mode', 'hard');
+local soft = freeze_mode == 'soft';
+// Ext vars that only soft freezing reads (set without freeze_mode=soft: refused).
+local soft_only = [
+  name for name in ['freeze_strength', 'freeze_decay'] if args.str(name, '') != ''
+];
 
 {
   assert mode == 'finetune' || mode == 'feature' :
@@ -27,6 +40,18 @@ local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
   assert !(feature && freeze != -1) :
          'freeze cannot be combined with mode=feature: the feature-based mode freezes the ' +
          'whole encoder (and mixes all its layers); freeze=n fine-tunes the layers above n',
+  assert freeze_mode == 'hard' || freeze_mode == 'soft' :
+         "freeze_mode must be 'hard' or 'soft', not '" + freeze_mode + "'",
+  assert !(feature && soft) :
+         'freeze_mode=soft cannot be combined with mode=feature: the feature-based mode ' +
+         'freezes the whole encoder',
+  assert !(soft && freeze == -1) :
+         'freeze_mode=soft needs freeze=n, the layers to anchor (those freeze=n freezes): ' +
+         'e.g. freeze=3 freeze_mode=soft',
+  assert soft || soft_only == [] :
+         std.join(' and ', soft_only) +
+         (if std.length(soft_only) == 1 then ' needs' else ' need') +
+         ' freeze_mode=soft (freeze_mode=hard, the default, freezes the layers outright)',
 
   mode: mode,
   feature: feature,
@@ -37,13 +62,31 @@ local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
   // Freeze the embeddings (0) and the n lowest blocks; "none" (-1) fine-tunes all. Always -1 in
   // feature mode, where the whole encoder is frozen by `embedder_strategy` instead.
   freeze: freeze,
+  freeze_mode: freeze_mode,
 
   // What the strategy sets on a transformer token embedder of this package (merge it into the
-  // embedder's config): the frozen bottom layers when fine-tuning; in feature mode a frozen
-  // encoder (no gradients, no optimizer state, eval mode) and the mix of all hidden states.
+  // embedder's config): the frozen bottom layers when fine-tuning (none with freeze_mode=soft:
+  // the regularizer holds them instead); in feature mode a frozen encoder (no gradients, no
+  // optimizer state, eval mode) and the mix of all hidden states.
   embedder_strategy:
     if feature then { train_parameters: false, last_layer_only: false }
-    else { freeze_layers: $.freeze },
+    else { freeze_layers: if soft then -1 else $.freeze },
+
+  // What soft freezing adds to a model (merge it into the model's config; nothing otherwise):
+  // the L2-SP penalty toward the pretrained weights on the layers freeze=n would freeze, through
+  // allennlp's `regularizer` key; the regex matches every parameter of the encoder and the
+  // regularizer picks the layers by structure. `freeze_strength` (default 1.0, see README for
+  // the measured strengths), `freeze_decay` (default 1.0): the strength's factor per layer up.
+  regularizer: if soft then {
+    regularizer: {
+      regexes: [['transformer_model\\.', {
+        type: 'pretrained_anchor',
+        strength: args.json('freeze_strength', 1.0),
+        freeze_layers: $.freeze,
+        depth_decay: args.json('freeze_decay', 1.0),
+      }]],
+    },
+  } else {},
 
   // Indexer + embedder pair for word-level tasks: the sliding window of section 5, 128 subwords
   // per window (special tokens included), each later window repeating the last 64 subwords of
@@ -169,7 +212,11 @@ local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
       type: 'linear_with_warmup_ratio',
       warmup_ratio: args.json('warmup_ratio', 0.1),
     },
-  }),
+  } + (if soft then {
+    // Soft freezing: the distance of every encoder layer from its pretrained weights, logged
+    // after every epoch and written to anchor_distance.json.
+    callbacks: [{ type: 'anchor_distance' }],
+  } else {})),
 
   // Train / dev (/ test when `test_path` is set) files. `train_path` and `dev_path` are
   // required; `example_train` / `example_dev` only name typical files in the message shown

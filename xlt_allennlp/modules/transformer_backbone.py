@@ -5,12 +5,13 @@ import logging
 from typing import Any, Optional, Union
 
 import torch
-from allennlp.common import FromParams, cached_transformers
+from allennlp.common import FromParams
 from allennlp.data.tokenizers import PretrainedTransformerTokenizer
 from allennlp.modules.scalar_mix import ScalarMix
 
 from xlt_allennlp.common.encoders import require_encoder
 from xlt_allennlp.modules.freeze_layers import freeze_bottom_layers
+from xlt_allennlp.modules.pretrained_weights import PretrainedSource, register_pretrained
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ class TransformerBackbone(torch.nn.Module, FromParams):
       pooler removed (no model of ours uses it; unused parameters make DDP fail);
     - `freeze_layers` (-1: none, the default; 0: the embedding layer; n: embeddings + the n lowest
       blocks) and `train_parameters: false` (the whole encoder frozen);
+    - every encoder parameter registered with where its pretrained value comes from
+      (`pretrained_weights`), for soft freezing (the `pretrained_anchor` regularizer);
     - a fully frozen encoder is a fixed feature extractor: it runs without autograd and in eval
       mode, so dropout is off and the features are the same at every epoch (`eval_mode`, default:
       whether it is fully frozen);
@@ -60,15 +63,14 @@ class TransformerBackbone(torch.nn.Module, FromParams):
     ) -> None:
         super().__init__()
         require_encoder(model_name)
-        self.transformer_model = cached_transformers.get(
+        source = PretrainedSource(
             model_name,
-            True,
             override_weights_file=override_weights_file,
             override_weights_strip_prefix=override_weights_strip_prefix,
-            reinit_modules=reinit_modules,
             load_weights=load_weights,
-            **(transformer_kwargs or {}),
+            transformer_kwargs=dict(transformer_kwargs or {}),
         )
+        self.transformer_model = source.load(make_copy=True, reinit_modules=reinit_modules)
         if gradient_checkpointing is not None:
             self.transformer_model.config.update({"gradient_checkpointing": gradient_checkpointing})
         self.config = self.transformer_model.config
@@ -84,6 +86,7 @@ class TransformerBackbone(torch.nn.Module, FromParams):
             for parameter in self.transformer_model.parameters():
                 parameter.requires_grad = False
         freeze_bottom_layers(self.transformer_model, freeze_layers)
+        register_pretrained(self.transformer_model, source)
         self.eval_mode = not self.trains() if eval_mode is None else eval_mode
         if self.eval_mode:
             self.transformer_model.eval()

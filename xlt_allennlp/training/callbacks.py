@@ -1,13 +1,13 @@
 """Trainer callbacks of the feature-based recipe: the learning-rate stop rule, layer weights."""
 
-import json
 import logging
-import os
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import torch
 from allennlp.modules.scalar_mix import ScalarMix
 from allennlp.training.callbacks import TrainerCallback
+
+from xlt_allennlp.training.epoch_records import EpochRecordCallback
 
 if TYPE_CHECKING:
     from allennlp.training.gradient_descent_trainer import GradientDescentTrainer
@@ -82,7 +82,7 @@ def layer_weights(model: torch.nn.Module) -> dict[str, dict[str, Any]]:
 
 
 @TrainerCallback.register("layer_weights")
-class LayerWeightsCallback(TrainerCallback):
+class LayerWeightsCallback(EpochRecordCallback):
     """Logs the learned layer weights after every epoch and writes them to `layer_weights.json`.
 
     Registered as `"layer_weights"`. For every `ScalarMix` of the model (the feature-based
@@ -98,62 +98,14 @@ class LayerWeightsCallback(TrainerCallback):
     ```
     """
 
-    def __init__(self, serialization_dir: str) -> None:
-        super().__init__(serialization_dir)
-        self.history: list[dict[str, Any]] = []
+    file_name = LAYER_WEIGHTS_FILE
 
-    def on_epoch(
-        self,
-        trainer: "GradientDescentTrainer",
-        metrics: dict[str, Any],
-        epoch: int,
-        is_primary: bool = True,
-        **kwargs: Any,
-    ) -> None:
-        mixes = layer_weights(trainer.model)
-        for name, mix in mixes.items():
-            logger.info(
-                "Layer weights of %s after epoch %d (embeddings first): %s; scale %.4f",
-                name,
-                epoch,
-                " ".join(f"{w:.4f}" for w in mix["layer_weights"]),
-                mix["scale"],
-            )
-        self.history.append({"epoch": epoch, "mixes": mixes})
-        if is_primary:
-            self._write(mixes)
+    def measure(self, model: torch.nn.Module) -> dict[str, dict[str, Any]]:
+        return layer_weights(model)
 
-    def on_end(
-        self,
-        trainer: "GradientDescentTrainer",
-        metrics: Optional[dict[str, Any]] = None,
-        epoch: Optional[int] = None,
-        is_primary: bool = True,
-        **kwargs: Any,
-    ) -> None:
-        # After a successful run the trainer has loaded the best epoch's weights: the archive's.
-        if is_primary and metrics is not None:
-            self._write(layer_weights(trainer.model))
-
-    def _write(self, mixes: dict[str, dict[str, Any]]) -> None:
-        if not self.serialization_dir:
-            return
-        content = {
-            name: {
-                **mix,
-                "per_epoch": [
-                    {"epoch": item["epoch"], **item["mixes"][name]}
-                    for item in self.history
-                    if name in item["mixes"]
-                ],
-            }
-            for name, mix in mixes.items()
-        }
-        with open(os.path.join(self.serialization_dir, LAYER_WEIGHTS_FILE), "w") as file:
-            json.dump(content, file, indent=2)
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"history": self.history}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        self.history = list(state_dict.get("history", []))
+    def describe(self, name: str, epoch: int, record: dict[str, Any]) -> str:
+        weights = " ".join(f"{w:.4f}" for w in record["layer_weights"])
+        return (
+            f"Layer weights of {name} after epoch {epoch} (embeddings first): {weights}; "
+            f"scale {record['scale']:.4f}"
+        )
