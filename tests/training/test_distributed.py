@@ -12,6 +12,7 @@ from allennlp.common import Params
 
 from tests import FIXTURE_CONFIGS, PROJECT_ROOT, UD_FIXTURES
 from xlt_allennlp.commands.evaluate_languages import evaluate_languages
+from xlt_allennlp.common import ConfigError
 
 
 def test_workers_ext_var_sets_the_distributed_key(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -19,7 +20,7 @@ def test_workers_ext_var_sets_the_distributed_key(monkeypatch: pytest.MonkeyPatc
     params = Params.from_file(str(FIXTURE_CONFIGS / "ner.jsonnet")).as_dict()
     assert params["distributed"] == {"cuda_devices": [-1, -1]}
     monkeypatch.setenv("test_path", "x.conllu")
-    with pytest.raises(RuntimeError, match="test_path cannot be used with distributed"):
+    with pytest.raises(ConfigError, match="pos.jsonnet: test_path cannot be used with distributed"):
         Params.from_file(str(FIXTURE_CONFIGS / "pos.jsonnet"))
     monkeypatch.delenv("workers")
     monkeypatch.delenv("test_path")

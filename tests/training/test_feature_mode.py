@@ -14,6 +14,7 @@ from allennlp.models.archival import load_archive
 
 from tests import FIXTURE_CONFIGS, NER_FIXTURES, PROJECT_ROOT, TINY_MBERT, UD_FIXTURES
 from tests.conftest import train_config
+from xlt_allennlp.common import ConfigError
 from xlt_allennlp.training.callbacks import LAYER_WEIGHTS_FILE, layer_weights
 
 MIX = "text_field_embedder.token_embedder_tokens._scalar_mix"
@@ -112,7 +113,7 @@ def test_recipe_pieces_for_other_models(monkeypatch: pytest.MonkeyPatch, tmp_pat
 def test_bad_mode_settings_are_refused(
     ext_vars: dict[str, str], message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with pytest.raises(RuntimeError, match=re.escape(message)):
+    with pytest.raises(ConfigError, match=re.escape(message)):
         config("pos.jsonnet", monkeypatch, **ext_vars)
 
 

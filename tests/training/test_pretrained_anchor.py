@@ -23,6 +23,7 @@ from transformers import AutoModel
 
 from tests import FIXTURE_CONFIGS, FIXTURES_ROOT, NER_FIXTURES, TINY_MBERT, TINY_XLMR, UD_FIXTURES
 from tests.conftest import ext_vars_set, one_training_step
+from xlt_allennlp.common import ConfigError
 from xlt_allennlp.modules.pretrained_weights import aligned_to, offset_from_pretrained
 from xlt_allennlp.training import PretrainedAnchor
 from xlt_allennlp.training.anchor_distance import ANCHOR_DISTANCE_FILE
@@ -253,5 +254,5 @@ def test_resized_embeddings_are_anchored_on_the_rows_they_share() -> None:
     ],
 )
 def test_bad_soft_freezing_settings_are_refused(ext_vars: dict[str, str], message: str) -> None:
-    with ext_vars_set(ext_vars), pytest.raises(RuntimeError, match=re.escape(message)):
+    with ext_vars_set(ext_vars), pytest.raises(ConfigError, match=re.escape(message)):
         Params.from_file(str(FIXTURE_CONFIGS / "pos.jsonnet"))

@@ -30,6 +30,8 @@ local freeze = if freeze_arg == 'none' then -1 else std.parseJson(freeze_arg);
 local freeze_mode = args.str('freeze_mode', 'hard');
 local soft = freeze_mode == 'soft';
 // Ext vars that only soft freezing reads (set without freeze_mode=soft: refused).
+local amp = args.json('amp', false);
+local on_gpu = args.json('cuda_device', -1) >= 0 || args.str('cuda_devices', '') != '';
 local soft_only = [
   name for name in ['freeze_strength', 'freeze_decay'] if args.str(name, '') != ''
 ];
@@ -52,6 +54,10 @@ local soft_only = [
          std.join(' and ', soft_only) +
          (if std.length(soft_only) == 1 then ' needs' else ' need') +
          ' freeze_mode=soft (freeze_mode=hard, the default, freezes the layers outright)',
+
+  assert !amp || on_gpu :
+         'amp=true needs a GPU (allennlp trains in mixed precision on CUDA only): add ' +
+         'cuda_device=0, or cuda_devices="[0, 1]" for distributed training',
 
   mode: mode,
   feature: feature,
@@ -179,6 +185,8 @@ local soft_only = [
   trainer(validation_metric, head_lr_default=null):: {
     num_epochs: args.json('epochs', if feature then 100 else 4),
     cuda_device: args.json('cuda_device', -1),
+    // `amp=true`: automatic mixed precision on the GPU (torch autocast + gradient scaling).
+    use_amp: amp,
     validation_metric: validation_metric,
     grad_norm: 1.0,
     checkpointer: { keep_most_recent_by_count: 1 },

@@ -19,9 +19,19 @@ EXT_VARS_KEY = "XLT_EXT_VARS"
 _MISSING = re.compile(r"XLT_MISSING_EXT_VAR (\w+): ([^\n]*)")
 
 
+def jsonnet_error_message(error: RuntimeError) -> str:
+    """One line from a Jsonnet error: its message (a failed `assert` of a config says what to
+    change) and where it was raised, without the stack of Jsonnet frames."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    message = lines[0].removeprefix("RUNTIME ERROR: ") if lines else "Jsonnet error"
+    location = lines[1].split("\t")[0] if len(lines) > 1 else ""
+    return f"{message} (at {location})" if location else message
+
+
 def expose_ext_vars_to_jsonnet() -> None:
     """Wraps allennlp's Jsonnet evaluation: adds `XLT_EXT_VARS`, turns the error of a missing
-    required ext var into a one-line `ConfigError` instead of a Jsonnet stack trace, and makes
+    required ext var, and any other Jsonnet error (a config's `assert` on its ext vars, a syntax
+    error), into a one-line `ConfigError` instead of a Jsonnet stack trace, and makes
     local encoder paths absolute (`absolute_encoder_paths`)."""
     import allennlp.common.params as allennlp_params
 
@@ -36,10 +46,10 @@ def expose_ext_vars_to_jsonnet() -> None:
             return absolute_encoder_paths(original(filename, ext_vars=ext_vars, **kwargs))
         except RuntimeError as error:
             missing = _MISSING.search(str(error))
-            if missing is None:
-                raise
-            name, hint = missing.groups()
-            raise ConfigError(f"{filename} needs the ext var {name}: {hint}") from None
+            if missing is not None:
+                name, hint = missing.groups()
+                raise ConfigError(f"{filename} needs the ext var {name}: {hint}") from None
+            raise ConfigError(f"{filename}: {jsonnet_error_message(error)}") from None
 
     evaluate_file._xlt_ext_vars = True  # type: ignore[attr-defined]
     allennlp_params.evaluate_file = evaluate_file

@@ -47,10 +47,11 @@ def maximum_arborescence(scores: numpy.ndarray) -> numpy.ndarray:
     """Heads of the maximum spanning arborescence rooted at node 0 (Chu-Liu-Edmonds).
 
     `scores[child, head]` (finite or -inf for a forbidden arc; the diagonal and row 0 are
-    ignored). Returns `heads` with `heads[0] = 0`. Each round takes every node's best head; a
-    cycle among them is contracted into one node (arcs into it scored by what they gain over the
-    cycle arc they replace, arcs out of it by its best member) and the smaller graph is solved,
-    then the contractions are undone in reverse order. O(n^2) numpy work per contraction.
+    ignored). Returns `heads` with `heads[0] = 0`. Each round takes every node's best head;
+    every cycle among them is contracted into one node (an arc into a cycle scored by what it
+    gains over the cycle arc it replaces, an arc out of it by its best member) and the smaller
+    graph is solved, then the contractions are undone in reverse order. O(n^2) numpy work per
+    round; contracting all cycles of a round at once keeps the rounds few even on flat scores.
     """
     current = numpy.array(scores, dtype=numpy.float64)
     contractions = []
@@ -59,10 +60,10 @@ def maximum_arborescence(scores: numpy.ndarray) -> numpy.ndarray:
         current[0] = -numpy.inf
         heads = current.argmax(axis=1)
         heads[0] = 0
-        cycle = _find_cycle(heads)
-        if cycle is None:
+        cycles = _find_cycles(heads)
+        if not cycles:
             break
-        contraction = _Contraction(current, heads, cycle)
+        contraction = _Contraction(current, heads, cycles)
         contractions.append(contraction)
         current = contraction.contracted
     for contraction in reversed(contractions):
@@ -71,50 +72,65 @@ def maximum_arborescence(scores: numpy.ndarray) -> numpy.ndarray:
 
 
 class _Contraction:
-    """One cycle of a Chu-Liu-Edmonds round merged into a single node (the last one)."""
+    """The cycles of one Chu-Liu-Edmonds round, each merged into a single node.
 
-    def __init__(self, scores: numpy.ndarray, heads: numpy.ndarray, cycle: numpy.ndarray) -> None:
-        in_cycle = numpy.zeros(len(heads), dtype=bool)
-        in_cycle[cycle] = True
-        self.cycle = cycle
-        self.cycle_heads = heads[cycle]
+    New nodes: the nodes outside every cycle (in order, the root first), then one per cycle.
+    """
+
+    def __init__(
+        self, scores: numpy.ndarray, heads: numpy.ndarray, cycles: list[numpy.ndarray]
+    ) -> None:
+        size = len(heads)
+        in_cycle = numpy.zeros(size, dtype=bool)
+        for cycle in cycles:
+            in_cycle[cycle] = True
+        self.heads, self.cycles = heads, cycles
         self.outside = numpy.flatnonzero(~in_cycle)  # the root (0) is never in a cycle
-        kept = scores[cycle, self.cycle_heads]
-        # Entering at cycle node c from outside head h replaces c's cycle arc.
-        entering = scores[numpy.ix_(cycle, self.outside)] - kept[:, None]
-        self.entered_at = entering.argmax(axis=0)
-        # Leaving the cycle toward outside child d: its best head in the cycle.
-        leaving = scores[numpy.ix_(self.outside, cycle)]
-        self.left_from = leaving.argmax(axis=1)
-        size = len(self.outside)
-        contracted = numpy.full((size + 1, size + 1), -numpy.inf)
-        contracted[:size, :size] = scores[numpy.ix_(self.outside, self.outside)]
-        contracted[size, :size] = entering.max(axis=0)
-        contracted[:size, size] = leaving.max(axis=1)
+        kept, count = len(self.outside), len(self.outside) + len(cycles)
+        # Children merged: reduced[new child, original head].
+        reduced = numpy.empty((count, size))
+        reduced[:kept] = scores[self.outside]
+        self.entered_at = []  # per cycle: the member an arc from each original head enters
+        for index, cycle in enumerate(cycles):
+            gains = scores[cycle] - scores[cycle, heads[cycle]][:, None]
+            best = gains.argmax(axis=0)
+            self.entered_at.append(cycle[best])
+            reduced[kept + index] = gains[best, numpy.arange(size)]
+        # Heads merged: contracted[new child, new head]; best_head[new child, cycle].
+        contracted = numpy.empty((count, count))
+        contracted[:, :kept] = reduced[:, self.outside]
+        self.best_head = numpy.empty((count, len(cycles)), dtype=numpy.int64)
+        for index, cycle in enumerate(cycles):
+            block = reduced[:, cycle]
+            best = block.argmax(axis=1)
+            self.best_head[:, index] = cycle[best]
+            contracted[:, kept + index] = block[numpy.arange(count), best]
         self.contracted = contracted
 
     def expand(self, contracted_heads: numpy.ndarray) -> numpy.ndarray:
-        size = len(self.outside)
-        heads = numpy.zeros(size + len(self.cycle), dtype=numpy.int64)
-        outside_heads = contracted_heads[:size]
-        from_cycle = outside_heads == size
-        heads[self.outside] = numpy.where(
-            from_cycle,
-            self.cycle[self.left_from],
-            self.outside[numpy.minimum(outside_heads, size - 1)],
+        kept = len(self.outside)
+        rows = numpy.arange(len(contracted_heads))
+        in_cycle = numpy.clip(contracted_heads - kept, 0, len(self.cycles) - 1)
+        original = numpy.where(
+            contracted_heads < kept,
+            self.outside[numpy.minimum(contracted_heads, kept - 1)],
+            self.best_head[rows, in_cycle],
         )
-        heads[self.cycle] = self.cycle_heads
-        entering_head = contracted_heads[size]
-        heads[self.cycle[self.entered_at[entering_head]]] = self.outside[entering_head]
+        heads = self.heads.copy()
+        heads[self.outside] = original[:kept]
+        for index, entered_at in enumerate(self.entered_at):
+            head = original[kept + index]
+            heads[entered_at[head]] = head
         heads[0] = 0
         return heads
 
 
-def _find_cycle(heads: numpy.ndarray) -> "numpy.ndarray | None":
-    """The nodes of one cycle among `heads` (node 0, the root, points at itself), or None."""
+def _find_cycles(heads: numpy.ndarray) -> list[numpy.ndarray]:
+    """Every cycle among `heads` (node 0, the root, points at itself), as arrays of nodes."""
     parent = heads.tolist()
-    state = [0] * len(parent)  # 0 unseen, 1 on the path being followed, 2 leads to the root
+    state = [0] * len(parent)  # 0 unseen, 1 on the path being followed, 2 done
     state[0] = 2
+    cycles = []
     for start in range(1, len(parent)):
         path, node = [], start
         while state[node] == 0:
@@ -122,7 +138,7 @@ def _find_cycle(heads: numpy.ndarray) -> "numpy.ndarray | None":
             path.append(node)
             node = parent[node]
         if state[node] == 1:
-            return numpy.array(path[path.index(node) :], dtype=numpy.int64)
+            cycles.append(numpy.array(path[path.index(node) :], dtype=numpy.int64))
         for visited in path:
             state[visited] = 2
-    return None
+    return cycles

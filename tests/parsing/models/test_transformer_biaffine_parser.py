@@ -9,6 +9,9 @@ from allennlp.common.testing import ModelTestCase
 from allennlp.data import Batch, Vocabulary
 from allennlp.modules import Embedding
 from allennlp.modules.text_field_embedders import BasicTextFieldEmbedder
+from allennlp_models.structured_prediction.models.biaffine_dependency_parser import (
+    BiaffineDependencyParser,
+)
 
 from tests import FIXTURE_CONFIGS, TINY_MBERT, UD_FIXTURES
 from tests.conftest import PARSING_TRAINING, train_config
@@ -20,6 +23,7 @@ from xlt_allennlp.modules.token_embedders.first_subword_embedder import (
 )
 from xlt_allennlp.parsing.dataset_readers import UdParsingReader
 from xlt_allennlp.parsing.models import TransformerBiaffineParser
+from xlt_allennlp.parsing.models.transformer_biaffine_parser import pairwise_relation_logits
 
 OVERRIDES = {
     "train_data_path": str(UD_FIXTURES / "en_dev.conllu"),
@@ -39,9 +43,7 @@ ZERO_BY_CONSTRUCTION = {"arc_attention._bias"}
 class TestTransformerBiaffineParser(ModelTestCase):
     def setup_method(self) -> None:
         super().setup_method()
-        self.set_up_model(
-            FIXTURE_CONFIGS / "parsing.jsonnet", UD_FIXTURES / "en_dev.conllu"
-        )
+        self.set_up_model(FIXTURE_CONFIGS / "parsing.jsonnet", UD_FIXTURES / "en_dev.conllu")
 
     def test_can_train_save_and_load(self) -> None:
         self.ensure_model_can_train_save_and_load(
@@ -154,3 +156,29 @@ def test_parser_with_gold_pos_learns_the_english_fixture(tmp_path: Path) -> None
     )
     assert metrics["best_validation_UAS"] >= 0.95
     assert metrics["best_validation_LAS"] >= 0.9
+
+
+def test_factored_relation_scores_equal_allennlp_models_mst_decode() -> None:
+    torch.manual_seed(0)
+    parser, _ = small_parser()
+    parser.eval()
+    batch, n, dim = 3, 9, parser.tag_bilinear.in1_features
+    heads, children = torch.randn(batch, n, dim), torch.randn(batch, n, dim)
+    expanded = [batch, n, n, dim]
+    reference = parser.tag_bilinear(
+        heads.unsqueeze(2).expand(*expanded).contiguous(),
+        children.unsqueeze(1).expand(*expanded).contiguous(),
+    )
+    ours = pairwise_relation_logits(parser.tag_bilinear, heads, children)
+    assert ours.shape == reference.shape
+    assert torch.allclose(ours, reference, atol=1e-5, rtol=1e-5)
+    # The whole decoding step (padding included) gives allennlp-models' trees and relations.
+    arcs = torch.randn(batch, n, n)
+    mask = torch.ones(batch, n, dtype=torch.bool)
+    mask[1, 6:] = False
+    mask[2, 3:] = False
+    with torch.no_grad():
+        decoded = parser._mst_decode(heads, children, arcs, mask)
+        expected = BiaffineDependencyParser._mst_decode(parser, heads, children, arcs, mask)
+    for ours_part, expected_part in zip(decoded, expected, strict=True):
+        assert torch.equal(ours_part * mask, expected_part * mask)

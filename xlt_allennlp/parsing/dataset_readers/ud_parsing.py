@@ -109,9 +109,7 @@ class UdParsingReader(SentenceFileReader):
             )
         if any(word.upos != "_" for word in words):
             for word in words:
-                if word.upos == "_" or (
-                    self._validate_pos and word.upos not in ACCEPTED_UPOS
-                ):
+                if word.upos == "_" or (self._validate_pos and word.upos not in ACCEPTED_UPOS):
                     raise DataFormatError(
                         sentence.path,
                         word.line_number,

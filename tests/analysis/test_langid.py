@@ -1,0 +1,120 @@
+"""The language-ID probe (`langid_probe`) and `allennlp langid-layers` on the WiLI fixture."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from tests import FIXTURE_CONFIGS, FIXTURES_ROOT, allennlp_cli
+from tests.conftest import ext_vars_set, train_config
+from xlt_allennlp.analysis.langid_layers import langid_layers, parse_layers
+from xlt_allennlp.analysis.probe_training import ProbeRecipe, train_probe
+
+CONFIG = str(FIXTURE_CONFIGS / "langid.jsonnet")
+# The tiny random encoder's mean vectors differ little between languages: a larger step and
+# smaller batches than the paper's (lr 1e-3, batch 32) for 216 training paragraphs.
+FIXTURE_RECIPE = {"lr": "2e-2", "batch_size": "8"}
+
+
+def run(directory: Path, cache: Path, layers: str = "all", **ext_vars: str) -> dict[str, Any]:
+    with ext_vars_set({**FIXTURE_RECIPE, **ext_vars}):
+        return langid_layers(CONFIG, str(directory), layers=layers, cache_dir=str(cache))
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    directory = tmp_path_factory.mktemp("langid")
+    return directory, run(directory / "run", directory / "cache")
+
+
+def test_the_probe_separates_the_fixture_languages(first_run) -> None:
+    _, report = first_run
+    assert list(report["layers"]) == ["0", "1", "2", "3", "4"]  # tiny mBERT: 4 blocks
+    assert max(result["accuracy"] for result in report["layers"].values()) >= 0.9
+    assert report["data"]["test"] == {**report["data"]["test"], "paragraphs": 72, "languages": 9}
+    assert report["dev_holdout"] == {"dev_fraction": 0.25, "dev_seed": 13}
+    assert report["training"]["lr"] == 0.02 and report["training"]["min_lr"] == 1e-5
+    best = report["layers"][report["best_layer"]]
+    assert set(best["per_language"]) == {
+        "ara",
+        "deu",
+        "eng",
+        "fra",
+        "hin",
+        "jpn",
+        "rus",
+        "spa",
+        "zho",
+    }
+    assert all(e["gold"] != e["predicted"] for e in best["confused"])
+
+
+def test_outputs_are_written(first_run) -> None:
+    directory, report = first_run
+    written = json.loads((directory / "run" / "langid_layers.json").read_text("utf-8"))
+    assert written == json.loads(json.dumps(report))
+    table = (directory / "run" / "langid_layers.md").read_text("utf-8")
+    assert "| layer | dev accuracy | test accuracy | epochs |" in table and "| zho |" in table
+    assert (directory / "run" / "langid_layers.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cached_features_give_the_accuracy_of_recomputed_ones(first_run) -> None:
+    directory, report = first_run
+    assert not any(split["features_cached"] for split in report["data"].values())
+    again = run(directory / "again", directory / "cache")  # read from the cache
+    assert all(split["features_cached"] for split in again["data"].values())
+    assert again["layers"] == report["layers"]
+    fresh = run(directory / "fresh", directory / "other-cache", "0,4")  # recomputed
+    assert not any(split["features_cached"] for split in fresh["data"].values())
+    assert fresh["layers"] == {layer: report["layers"][layer] for layer in ("0", "4")}
+
+
+def test_a_changed_file_is_not_read_from_the_cache(first_run, tmp_path: Path) -> None:
+    directory, _ = first_run
+    wili = FIXTURES_ROOT / "data" / "wili"
+    for name in ("x_test.txt", "y_test.txt"):
+        lines = (wili / name).read_text("utf-8").splitlines()[:-1]  # one paragraph fewer
+        (tmp_path / name).write_text("".join(line + "\n" for line in lines), "utf-8")
+    report = run(tmp_path / "run", directory / "cache", "0", test_path=str(tmp_path / "x_test.txt"))
+    assert report["data"]["train"]["features_cached"] and report["data"]["dev"]["features_cached"]
+    assert not report["data"]["test"]["features_cached"]
+    assert report["data"]["test"]["paragraphs"] == 71
+
+
+def test_command_line_with_a_layer_list(first_run, tmp_path: Path) -> None:
+    directory, report = first_run
+    with ext_vars_set(FIXTURE_RECIPE):
+        allennlp_cli("langid-layers", CONFIG, "-s", str(tmp_path), "--layers", "0,-1",
+                     "--cache-dir", str(directory / "cache"))  # fmt: skip
+    written = json.loads((tmp_path / "langid_layers.json").read_text("utf-8"))
+    assert list(written["layers"]) == ["0", "4"]
+    assert written["layers"]["4"] == report["layers"]["4"]
+
+
+def test_parse_layers() -> None:
+    assert parse_layers("all", 3) == [0, 1, 2, 3]
+    assert parse_layers("3,0,-1", 12) == [0, 3, 12]
+    with pytest.raises(Exception, match="layer 13 does not exist"):
+        parse_layers("13", 12)
+
+
+def test_probe_training_selects_on_dev_and_stops_on_the_lr() -> None:
+    generator = torch.Generator().manual_seed(0)
+    features = torch.randn(64, 4, generator=generator)
+    labels = (features[:, 0] > 0).long()
+    recipe = ProbeRecipe(lr=0.1, batch_size=8, max_epochs=50)
+    probe = train_probe((features, labels), (features, labels), 2, recipe)
+    assert probe.dev_accuracy >= 0.95 and probe.epochs < 50  # stopped: the lr fell below 1e-5
+    again = train_probe((features, labels), (features, labels), 2, recipe)
+    assert torch.equal(again.classifier.weight, probe.classifier.weight)
+
+
+def test_langid_probe_model_trains_with_allennlp(tmp_path: Path) -> None:
+    small = str(FIXTURES_ROOT / "data" / "wili" / "langid.tsv")  # LABEL<TAB>TEXT, 72 lines
+    ext_vars = {"layer": "0", "epochs": "1", "train_path": small, "test_path": small}
+    metrics = train_config("langid.jsonnet", tmp_path / "run", {**FIXTURE_RECIPE, **ext_vars})
+    assert metrics["epoch"] == 0 and 0.0 <= metrics["test_accuracy"] <= 1.0
+    config = json.loads((tmp_path / "run" / "config.json").read_text("utf-8"))
+    assert config["model"] == {**config["model"], "type": "langid_probe", "layer": 0}

@@ -1,0 +1,212 @@
+"""`allennlp langid-layers`: the language-ID probe of every encoder layer (paper Figure 2)."""
+
+import argparse
+import logging
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import torch
+from allennlp.commands.subcommand import Subcommand
+from allennlp.common import Params
+from allennlp.data import DatasetReader
+
+from xlt_allennlp.analysis.langid_probe import resolve_layer
+from xlt_allennlp.analysis.langid_report import (
+    confused_pairs,
+    per_language_accuracy,
+    write_reports,
+)
+from xlt_allennlp.analysis.layer_features import cache_key, encoder_identity, mean_layer_features
+from xlt_allennlp.analysis.probe_training import ProbeRecipe, predict, train_probe
+from xlt_allennlp.analysis.wili import WiliReader
+
+logger = logging.getLogger(__name__)
+
+
+def default_cache_dir() -> str:
+    """`$XLT_FEATURE_CACHE`, or `~/.cache/xlt_allennlp/layer_features`."""
+    return os.environ.get("XLT_FEATURE_CACHE") or os.path.join(
+        os.path.expanduser("~"), ".cache", "xlt_allennlp", "layer_features"
+    )
+
+
+@dataclass
+class Split:
+    """One data split: its path, gold labels and cached features [n, layers + 1, dim]."""
+
+    path: str
+    labels: list[str]
+    features: torch.Tensor
+    cached: bool
+    seconds: float
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "paragraphs": len(self.labels),
+            "languages": len(set(self.labels)),
+            "features_cached": self.cached,
+            "feature_seconds": round(self.seconds, 3),
+        }
+
+
+def parse_layers(text: str, num_layers: int) -> list[int]:
+    """`all` -> 0..L; `0,6,12` -> [0, 6, 12] (negative: from the top), sorted, no repeats."""
+    if text.strip() == "all":
+        return list(range(num_layers + 1))
+    layers = {resolve_layer(int(item), num_layers) for item in text.split(",") if item.strip()}
+    if not layers:
+        raise ValueError(f"no layer in --layers {text!r}")
+    return sorted(layers)
+
+
+def recipe_from_config(params: dict[str, Any]) -> ProbeRecipe:
+    """The probe recipe the config's trainer gives (lr, factor, min_lr, epochs, batch, seed)."""
+    trainer = params.get("trainer", {})
+    min_lr = next(
+        (c.get("min_lr", 1e-5) for c in trainer.get("callbacks", []) if "min_lr" in c), 1e-5
+    )
+    sampler = params.get("data_loader", {}).get("batch_sampler", {})
+    return ProbeRecipe(
+        lr=trainer.get("optimizer", {}).get("lr", 1e-3),
+        lr_factor=trainer.get("learning_rate_scheduler", {}).get("factor", 0.5),
+        min_lr=min_lr,
+        max_epochs=trainer.get("num_epochs", 100),
+        batch_size=sampler.get("batch_size", params.get("data_loader", {}).get("batch_size", 32)),
+        seed=params.get("random_seed", 13),
+    )
+
+
+def read_split(
+    reader: WiliReader, path: str, encoder: str, cache_dir: Optional[str], cuda_device: int
+) -> Split:
+    """The paragraphs of `path` and their features (from the cache when there)."""
+    paragraphs = reader.paragraphs(path)
+    texts = [reader.input_text(paragraph) for paragraph in paragraphs]
+    cached = cache_dir is not None and os.path.exists(
+        os.path.join(cache_dir, cache_key(encoder, texts, reader.max_length) + ".pt")
+    )
+    start = time.perf_counter()
+    features = mean_layer_features(
+        encoder, texts, max_subwords=reader.max_length, cache_dir=cache_dir, cuda_device=cuda_device
+    )
+    labels = [paragraph.label or "" for paragraph in paragraphs]
+    return Split(path, labels, features, cached, time.perf_counter() - start)
+
+
+def probe_layer(
+    layer: int, splits: dict[str, Split], evaluation: str, recipe: ProbeRecipe
+) -> dict[str, Any]:
+    """Trains the probe of one layer on train, selects on dev, scores `evaluation`."""
+    names = sorted(set(splits["train"].labels))
+    index = {name: i for i, name in enumerate(names)}
+
+    def tensors(split: Split) -> tuple[torch.Tensor, torch.Tensor]:
+        labels = torch.tensor([index.get(label, -1) for label in split.labels])
+        return split.features[:, layer].contiguous(), labels
+
+    probe = train_probe(tensors(splits["train"]), tensors(splits["dev"]), len(names), recipe)
+    features, labels = tensors(splits[evaluation])
+    predicted = [names[i] for i in predict(probe.classifier, features).tolist()]
+    gold = splits[evaluation].labels
+    return {
+        "accuracy": sum(g == p for g, p in zip(gold, predicted, strict=True)) / max(len(gold), 1),
+        "dev_accuracy": probe.dev_accuracy,
+        "best_epoch": probe.best_epoch,
+        "epochs": probe.epochs,
+        "per_language": per_language_accuracy(gold, predicted),
+        "confused": confused_pairs(gold, predicted),
+    }
+
+
+def langid_layers(
+    config_file: str,
+    serialization_dir: str,
+    *,
+    layers: str = "all",
+    overrides: str = "",
+    cache_dir: Optional[str] = None,
+    cuda_device: int = -1,
+) -> dict[str, Any]:
+    """Runs the probe for each layer in `layers` and writes `serialization_dir/langid_layers.*`;
+    returns the report. The features of each paragraph are computed once for all layers and
+    cached in `cache_dir` (default `default_cache_dir()`)."""
+    params = Params.from_file(config_file, overrides).as_dict(quiet=True)
+    reader = DatasetReader.from_params(Params(dict(params["dataset_reader"])))
+    if not isinstance(reader, WiliReader):
+        raise ValueError(f"{config_file}: langid-layers needs a `wili` dataset reader")
+    encoder = params["model"]["model_name"]
+    cache_dir = cache_dir or default_cache_dir()
+    paths = {"train": params["train_data_path"], "dev": params["validation_data_path"]}
+    if params.get("test_data_path"):
+        paths["test"] = params["test_data_path"]
+    splits = {name: read_split(reader, path, encoder, cache_dir, cuda_device)
+              for name, path in paths.items()}  # fmt: skip
+    num_layers = splits["train"].features.size(1) - 1
+    evaluation = "test" if "test" in splits else "dev"
+    recipe = recipe_from_config(params)
+    results = {}
+    for layer in parse_layers(layers, num_layers):
+        results[str(layer)] = probe_layer(layer, splits, evaluation, recipe)
+        logger.info(
+            "layer %d: %s accuracy %.4f", layer, evaluation, results[str(layer)]["accuracy"]
+        )
+    report = {
+        "encoder": encoder,
+        "encoder_identity": encoder_identity(encoder),
+        "config": config_file,
+        "evaluation_split": evaluation,
+        "max_subwords": reader.max_length,
+        "dev_holdout": {"dev_fraction": reader.dev_fraction, "dev_seed": reader.dev_seed},
+        "languages_selected": len(reader.languages) if reader.languages else "all",
+        "sentence_language": reader.sentence_language,
+        "training": recipe.as_dict(),
+        "data": {name: split.summary() for name, split in splits.items()},
+        "best_layer": max(results, key=lambda layer: results[layer]["dev_accuracy"]),
+        "layers": results,
+    }
+    paths_written = write_reports(report, serialization_dir)
+    print(open(paths_written["md"], encoding="utf-8").read().split("\n## ")[0])
+    return report
+
+
+@Subcommand.register("langid-layers")
+class LangidLayers(Subcommand):
+    """Registered subcommand `allennlp langid-layers CONFIG -s DIR [--layers all|0,6,12]`.
+
+    The language-ID probe (`langid_probe`: mean-pooled hidden states of one layer, linear
+    softmax, the feature-based recipe) for every layer of the config's encoder, or the listed
+    ones, on the config's `wili` reader and data paths (ext vars as for `allennlp train`). Each
+    paragraph goes through the encoder once; all layers' mean vectors are cached on disk
+    (`--cache-dir`, default `$XLT_FEATURE_CACHE` or `~/.cache/xlt_allennlp/layer_features`)
+    by encoder identity, max subwords and texts, so a second call reuses them. Writes
+    `DIR/langid_layers.json` (accuracy, dev accuracy, per-language accuracy and most-confused
+    pairs per layer; data sizes, dev hold-out seed and size, recipe), `.md` and `.png`.
+    """
+
+    def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
+        description = "Language-ID probe accuracy per encoder layer (features cached)."
+        subparser = parser.add_parser(self.name, description=description, help=description)
+        subparser.add_argument(
+            "config_file", help="a langid config (training_configs/langid.jsonnet)"
+        )
+        subparser.add_argument("-s", "--serialization-dir", required=True, help="output folder")
+        subparser.add_argument("--layers", default="all", help="`all` (default) or e.g. 0,6,12")
+        subparser.add_argument("--cache-dir", default=None, help="feature cache folder")
+        subparser.add_argument("--cuda-device", type=int, default=-1)
+        subparser.add_argument("-o", "--overrides", type=str, default="")
+        subparser.set_defaults(func=_from_args)
+        return subparser
+
+
+def _from_args(args: argparse.Namespace) -> dict[str, Any]:
+    return langid_layers(
+        args.config_file,
+        args.serialization_dir,
+        layers=args.layers,
+        overrides=args.overrides,
+        cache_dir=args.cache_dir,
+        cuda_device=args.cuda_device,
+    )

@@ -1,0 +1,156 @@
+"""`allennlp layer-similarity`: per-layer cross-lingual similarity of translations."""
+
+import argparse
+import json
+import logging
+import os
+from typing import Optional
+
+from allennlp.commands.subcommand import Subcommand
+
+from xlt_allennlp.analysis.language_files import language_files, require_language_code
+from xlt_allennlp.analysis.layer_features import mean_layer_features
+from xlt_allennlp.analysis.layer_similarity import LayerSimilarity, layer_scores
+from xlt_allennlp.analysis.parallel_text import (
+    ParallelText,
+    file_format,
+    read_parallel,
+    translation_pairs,
+)
+from xlt_allennlp.common.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+
+def parallel_inputs(inputs: list[str], encoder: str) -> ParallelText:
+    """The parallel text of `inputs`: XNLI files, or line-aligned files named by language."""
+    files = []
+    for language, path, given in language_files(inputs):
+        if not given and os.path.isfile(path) and file_format(path) != "xnli":
+            require_language_code(language, path)
+        files.append((language, path))
+    return read_parallel(files, encoder)
+
+
+def aligned_pairs(
+    text: ParallelText, source: str, max_sentences: Optional[int]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Target language -> (source sentences, translations), at most `max_sentences` each."""
+    if source not in text:
+        found = ", ".join(text) or "none"
+        raise ConfigError(f"no {source} sentences in the input (languages found: {found})")
+    pairs = {}
+    for language in text:
+        if language == source:
+            continue
+        sources, targets = translation_pairs(text, source, language)
+        if len(sources) < 2:
+            raise ConfigError(
+                f"{language}: {len(sources)} sentence(s) aligned with {source}; at least 2 are "
+                "needed (XNLI rows pair by pairID, other files by line)"
+            )
+        pairs[language] = (sources[:max_sentences], targets[:max_sentences])
+    if not pairs:
+        raise ConfigError(f"only {source} in the input: give at least one other language")
+    return pairs
+
+
+def layer_similarity(
+    inputs: list[str],
+    *,
+    encoder: str,
+    output_dir: str,
+    source_language: str = "en",
+    max_sentences: Optional[int] = None,
+    max_subwords: int = 128,
+    batch_size: int = 32,
+    cache_dir: Optional[str] = None,
+    cuda_device: int = -1,
+) -> LayerSimilarity:
+    """CKA and retrieval accuracy of every target language against `source_language` at every
+    layer of `encoder`; each distinct sentence goes through the encoder once (all layers kept,
+    cached in `cache_dir` when given). Writes `layer_similarity.json`, `.md` and `.png` to
+    `output_dir` and prints the table."""
+    pairs = aligned_pairs(parallel_inputs(inputs, encoder), source_language, max_sentences)
+    index: dict[str, int] = {}
+    for sources, targets in pairs.values():
+        for sentence in [*sources, *targets]:
+            index.setdefault(sentence, len(index))
+    features = mean_layer_features(
+        encoder,
+        list(index),
+        max_subwords=max_subwords,
+        batch_size=batch_size,
+        cache_dir=cache_dir,
+        cuda_device=cuda_device,
+    )
+    similarity = LayerSimilarity(source_language)
+    for language, (sources, targets) in pairs.items():
+        source_features = features[[index[sentence] for sentence in sources]]
+        target_features = features[[index[sentence] for sentence in targets]]
+        similarity.scores[language] = layer_scores(source_features, target_features)
+        similarity.sentences[language] = len(sources)
+    os.makedirs(output_dir, exist_ok=True)
+    stem = os.path.join(output_dir, "layer_similarity")
+    with open(stem + ".json", "w", encoding="utf-8") as handle:
+        settings = {"encoder": encoder, "inputs": inputs, "max_subwords": max_subwords}
+        json.dump({**settings, **similarity.to_json()}, handle, indent=2, ensure_ascii=False)
+    with open(stem + ".md", "w", encoding="utf-8") as handle:
+        handle.write(similarity.markdown() + "\n")
+    from xlt_allennlp.analysis.similarity_heatmap import plot_layer_similarity
+
+    plot_layer_similarity(similarity, stem + ".png")
+    print(similarity.markdown(), flush=True)
+    logger.info("Wrote %s.json, .md and .png", stem)
+    return similarity
+
+
+@Subcommand.register("layer-similarity")
+class LayerSimilarityCommand(Subcommand):
+    """Registered subcommand `allennlp layer-similarity FILE... --encoder ENC -o DIR`.
+
+    Beyond the paper (Conneau, Wu et al. 2020; Libovický et al. 2019): for every layer of the
+    encoder (0 = embeddings), the linear CKA between the mean-pooled sentence vectors of the
+    source language (`--source-language`, default en) and of each other language over their
+    translations, and top-1 translation retrieval accuracy (each target sentence's nearest
+    source sentence by cosine is its translation), plain and after subtracting each language's
+    mean vector. Input: XNLI dev/test files (15-way parallel: rows with the same `pairID`;
+    premises and hypotheses are the sentences), or line-aligned files, one per language, named
+    like `evaluate-languages` inputs (`en.txt de.txt`, `de=europarl.de`; plain text with one
+    sentence per line, or the CoNLL-U files of a parallel treebank such as PUD). Writes
+    `layer_similarity.json`, `.md` and a heatmap `.png` (languages x layers) to `-o DIR`.
+
+        allennlp layer-similarity XNLI-1.0/xnli.test.tsv --encoder bert-base-multilingual-cased \\
+            -o runs/layer-similarity --max-sentences 2000 --cuda-device 0
+    """
+
+    def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
+        description = "Per-layer CKA and translation retrieval across languages."
+        subparser = parser.add_parser(self.name, description=description, help=description)
+        subparser.add_argument("input_files", nargs="+", help="XNLI files or LANG=PATH items")
+        subparser.add_argument("--encoder", required=True, help="HF name or local path")
+        subparser.add_argument("-o", "--output-dir", required=True)
+        subparser.add_argument("--source-language", default="en")
+        subparser.add_argument(
+            "--max-sentences", type=int, help="at most this many pairs per language (first N)"
+        )
+        subparser.add_argument("--max-subwords", type=int, default=128)
+        subparser.add_argument("--batch-size", type=int, default=32)
+        subparser.add_argument("--cache-dir", help="keep the layer features here for reuse")
+        subparser.add_argument("--cuda-device", type=int, default=-1)
+        subparser.set_defaults(func=_from_args)
+        return subparser
+
+
+def _from_args(args: argparse.Namespace) -> LayerSimilarity:
+    return layer_similarity(
+        args.input_files,
+        encoder=args.encoder,
+        output_dir=args.output_dir,
+        source_language=args.source_language,
+        max_sentences=args.max_sentences,
+        max_subwords=args.max_subwords,
+        batch_size=args.batch_size,
+        cache_dir=args.cache_dir,
+        cuda_device=args.cuda_device,
+    )

@@ -1,0 +1,142 @@
+"""`allennlp subword-overlap`: Figure 3 of Wu & Dredze (2019), subword overlap vs transfer."""
+
+import argparse
+import json
+import logging
+import os
+from collections import Counter
+from typing import Any, Optional
+
+from allennlp.commands.subcommand import Subcommand
+
+from xlt_allennlp.analysis.language_files import language_files, require_language_code
+from xlt_allennlp.analysis.subword_counts import SubwordCounter
+from xlt_allennlp.analysis.subword_overlap import Overlap, OverlapReport
+from xlt_allennlp.common.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+
+def read_scores(path: str, metric: Optional[str]) -> tuple[str, dict[str, float]]:
+    """(metric, {language: score}) from an `evaluate-languages` JSON; `metric` None: the first."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            metrics = json.load(handle)["metrics"]
+        names = list(metrics)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(
+            f"{path}: not an evaluate-languages JSON with a 'metrics' object ({error})"
+        ) from None
+    if not names or (metric is not None and metric not in metrics):
+        raise ConfigError(f"{path}: no metric {metric!r}; the file has: {', '.join(names)}")
+    metric = metric or names[0]
+    return metric, {lang: float(score) for lang, score in metrics[metric].items()}
+
+
+def subword_overlap(
+    source: str,
+    targets: list[str],
+    *,
+    encoder: str,
+    output_dir: str,
+    dataset_reader: Optional[str] = None,
+    scores_file: Optional[str] = None,
+    metric: Optional[str] = None,
+    source_language: str = "en",
+) -> OverlapReport:
+    """p_type / p_token of every target file against the `source` training file (both read by
+    the package's readers and split by `encoder`'s tokenizer); with `scores_file` also their
+    correlation with the zero-shot scores. Writes `subword_overlap.json` and `.md` to
+    `output_dir`, and with scores `subword_overlap.png`; prints the table."""
+    scored_metric, scores = read_scores(scores_file, metric) if scores_file else (None, {})
+    counter = SubwordCounter(encoder, dataset_reader)
+    language, sep, source_path = source.partition("=")
+    if sep:  # `en=xnli.dev.tsv`: the English rows only
+        source_language = language
+    source_counts = counter.count(source_path if sep else source, language if sep else None)
+    overlaps: dict[str, Overlap] = {}
+    for language, path, given in language_files(targets):
+        if not given:
+            require_language_code(language, path)
+        target_counts: Counter[int] = counter.count(path, language if given else None)
+        overlaps[language] = Overlap.of(source_counts, target_counts)
+    report = OverlapReport(source_language, overlaps, scores, scored_metric)
+    inputs = {"encoder": encoder, "source": source, "targets": targets, "scores": scores_file}
+    inputs.update(source_types=len(source_counts), source_tokens=sum(source_counts.values()))
+    written = write_report(report, output_dir, inputs)
+    print(report.markdown(), flush=True)
+    logger.info("Wrote %s", ", ".join(written))
+    return report
+
+
+def write_report(report: OverlapReport, output_dir: str, inputs: dict[str, Any]) -> list[str]:
+    """`subword_overlap.json` (`inputs` and the report), `.md` and, with scores, `.png` in
+    `output_dir`; returns their paths."""
+    os.makedirs(output_dir, exist_ok=True)
+    stem = os.path.join(output_dir, "subword_overlap")
+    with open(stem + ".json", "w", encoding="utf-8") as handle:
+        json.dump({**inputs, **report.to_json()}, handle, indent=2, ensure_ascii=False)
+    with open(stem + ".md", "w", encoding="utf-8") as handle:
+        handle.write(report.markdown() + "\n")
+    written = [stem + ".json", stem + ".md"]
+    if report.metric is not None:
+        from xlt_allennlp.analysis.overlap_plot import plot_overlap_scatter
+
+        written.append(plot_overlap_scatter(report, stem + ".png"))
+    return written
+
+
+@Subcommand.register("subword-overlap")
+class SubwordOverlap(Subcommand):
+    """Registered subcommand `allennlp subword-overlap SOURCE TARGET... --encoder ENC -o DIR`.
+
+    Wu & Dredze (2019) section 5.4: V_en = the subword types of the source training file,
+    V_l those of a target's test file, V_obs = V_en ∩ V_l; p_type = |V_obs| / |V_l| x 100 and
+    p_token = the share (x100) of the target's subword tokens whose type is in V_en. Files of any
+    task are read by the package's readers (`--dataset-reader`, inferred from the file when not
+    given) and split by the encoder's tokenizer; special tokens and bare `▁` markers are not
+    counted. Targets are named as for `evaluate-languages` (`de_test.conllu`, or `LANG=PATH`;
+    with `xnli`, `de=xnli.test.tsv` reads the German rows only). `--scores` (an
+    `evaluate-languages` JSON) adds Pearson r (with p) and Spearman rho between each measure and
+    the zero-shot scores across the target languages, and the scatter plot (Figure 3).
+
+        allennlp subword-overlap en_ewt-ud-train.conllu UD_*/*-ud-test.conllu \\
+            --encoder bert-base-multilingual-cased --scores runs/pos/languages.json -o runs/overlap
+    """
+
+    def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
+        description = "Subword overlap of target test files with the source training data."
+        subparser = parser.add_parser(self.name, description=description, help=description)
+        subparser.add_argument("source_file", help="the source training file (or LANG=PATH)")
+        subparser.add_argument(
+            "target_files", nargs="+", help="files, globs or LANG=PATH items, one per language"
+        )
+        subparser.add_argument("--encoder", required=True, help="HF name or local path")
+        subparser.add_argument(
+            "--dataset-reader",
+            help="reader name (ud_pos, conll_ner, mldoc, xnli, ...) or a JSON object of its "
+            'parameters (\'{"type": "conll_ner", "encoding": "latin-1"}\'); default: inferred',
+        )
+        subparser.add_argument("--scores", help="an evaluate-languages JSON of zero-shot scores")
+        subparser.add_argument("--metric", help="the metric of --scores (default: its first)")
+        subparser.add_argument(
+            "--source-language",
+            default="en",
+            help="the source language, unless SOURCE is LANG=PATH",
+        )
+        subparser.add_argument("-o", "--output-dir", required=True)
+        subparser.set_defaults(func=_from_args)
+        return subparser
+
+
+def _from_args(args: argparse.Namespace) -> OverlapReport:
+    return subword_overlap(
+        args.source_file,
+        args.target_files,
+        encoder=args.encoder,
+        output_dir=args.output_dir,
+        dataset_reader=args.dataset_reader,
+        scores_file=args.scores,
+        metric=args.metric,
+        source_language=args.source_language,
+    )

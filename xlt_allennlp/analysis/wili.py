@@ -1,0 +1,265 @@
+"""WiLI-2018 (Thoma 2018) and `LABEL<TAB>TEXT` files: labelled paragraphs for language ID."""
+
+import logging
+import os
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from allennlp.data import DatasetReader, Instance
+from allennlp.data.fields import LabelField, MetadataField, TextField
+from allennlp.data.token_indexers import PretrainedTransformerIndexer, TokenIndexer
+from allennlp.data.tokenizers import PretrainedTransformerTokenizer
+
+from xlt_allennlp.common.encoders import require_encoder
+from xlt_allennlp.data.data_files import data_files
+from xlt_allennlp.data.errors import DataFormatError, iter_decoded_lines
+from xlt_allennlp.data.sentence_splitter import script_language, split_sentences
+
+logger = logging.getLogger(__name__)
+
+# The WiLI labels of mBERT's languages, shipped with the package (`languages_file: "mbert"`).
+MBERT_LANGUAGES_FILE = os.path.join(os.path.dirname(__file__), "mbert_wili_languages.txt")
+PARTS = ("train", "dev")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One labelled text of a file (`label` None when unlabelled, for prediction)."""
+
+    path: str
+    line: int
+    label: Optional[str]
+    text: str
+
+
+def read_language_list(path: str) -> list[str]:
+    """The labels of a list file: the first word of each line; `#` starts a comment."""
+    if path == "mbert":
+        path = MBERT_LANGUAGES_FILE
+    labels = []
+    for _, line in iter_decoded_lines(path):
+        words = line.split("#", 1)[0].split()
+        if words:
+            labels.append(words[0])
+    if not labels:
+        raise DataFormatError(path, None, "no language labels in the list file")
+    return labels
+
+
+def stratified_dev(
+    paragraphs: list[Paragraph], fraction: float, seed: int
+) -> tuple[list[Paragraph], list[Paragraph]]:
+    """(train, dev): from each label, a seeded random `fraction` of its paragraphs (at least one
+    when it has two or more) is held out as dev. A label's choice depends only on the seed, the
+    label and its own paragraphs, so adding or removing a language changes no other's split."""
+    by_label: dict[Optional[str], list[int]] = defaultdict(list)
+    for index, paragraph in enumerate(paragraphs):
+        by_label[paragraph.label].append(index)
+    dev: set[int] = set()
+    for label, indices in by_label.items():
+        count = round(len(indices) * fraction)
+        if fraction > 0 and count == 0 and len(indices) > 1:
+            count = 1
+        dev.update(random.Random(f"{seed}/{label}").sample(indices, min(count, len(indices))))
+    train = [p for i, p in enumerate(paragraphs) if i not in dev]
+    return train, [p for i, p in enumerate(paragraphs) if i in dev]
+
+
+@DatasetReader.register("wili")
+class WiliReader(DatasetReader):
+    """Labelled paragraphs for language identification: WiLI-2018 or `LABEL<TAB>TEXT` files.
+
+    Registered as `"wili"`. A path whose file name starts with `x_` (`x_train.txt`, `x_test.txt`)
+    is a WiLI file: one paragraph per line, its label on the same line of the `y_` file beside
+    it (`y_train.txt`); files of different line counts are an error naming both files and
+    counts. Any other file holds `LABEL<TAB>TEXT` lines (blank lines skipped), so any labelled
+    multilingual text works. Labels are WiLI's (ISO 639-3 mostly, and `zh-yue`, `be-tarask`,
+    ...) or whatever the file uses. `file_path` takes several files (commas, globs).
+
+    The input is the first two sentences of the paragraph, joined by a space and cut to
+    `max_length` subwords, special tokens included. The splitter is chosen from the text alone
+    by default (`sentence_language: "script"`: sentencex for the scripts it splits better, e.g.
+    Greek, Georgian, Burmese, the package's rules otherwise; see `script_language`), so the
+    input never depends on the gold label; `"label"` picks it by the labelled language,
+    `"none"` uses the package's rules for every paragraph.
+
+    WiLI has no dev split: `PATH#train` / `PATH#dev` read the rest / a seeded, stratified
+    hold-out of `dev_fraction` of each language's paragraphs (seed `dev_seed`); a path without
+    `#` is read whole. `languages` or `languages_file` (one label per line; `"mbert"`: the
+    shipped list of the 102 WiLI labels of mBERT's languages) keep only those languages.
+
+    Errors name file and line: an empty paragraph or label, a line without a tab, undecodable
+    bytes. `ignore_gold` (prediction): no `label` field; a WiLI file needs no `y_` file and a
+    line may be the text alone.
+
+    ```jsonnet
+    "dataset_reader": {"type": "wili", "model_name": "bert-base-multilingual-cased",
+                       "max_length": 128, "languages_file": "mbert",
+                       "dev_fraction": 0.1, "dev_seed": 13}
+    // train_data_path: "wili/x_train.txt#train", validation_data_path: "wili/x_train.txt#dev"
+    ```
+    """
+
+    def __init__(
+        self,
+        model_name: str,
+        max_length: int = 128,
+        languages: Optional[list[str]] = None,
+        languages_file: Optional[str] = None,
+        dev_fraction: float = 0.1,
+        dev_seed: int = 13,
+        sentence_language: str = "script",
+        token_indexers: Optional[dict[str, TokenIndexer]] = None,
+        tokenizer_kwargs: Optional[dict[str, Any]] = None,
+        encoding: str = "utf-8",
+        ignore_gold: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        kwargs["manual_distributed_sharding"] = True
+        kwargs["manual_multiprocess_sharding"] = True
+        super().__init__(**kwargs)
+        if languages is not None and languages_file is not None:
+            raise ValueError("give `languages` or `languages_file`, not both")
+        if not 0 <= dev_fraction < 1:
+            raise ValueError(f"dev_fraction must be in [0, 1), not {dev_fraction}")
+        if sentence_language not in ("script", "label", "none"):
+            raise ValueError(
+                f"sentence_language must be 'script', 'label' or 'none', not {sentence_language!r}"
+            )
+        require_encoder(model_name)
+        self.model_name = model_name
+        self.max_length = max_length
+        self.languages = (
+            read_language_list(languages_file) if languages_file is not None else languages
+        )
+        self.dev_fraction = dev_fraction
+        self.dev_seed = dev_seed
+        self.sentence_language = sentence_language
+        self._tokenizer = PretrainedTransformerTokenizer(
+            model_name, max_length=max_length, tokenizer_kwargs=tokenizer_kwargs
+        )
+        self._token_indexers = token_indexers or {
+            "tokens": PretrainedTransformerIndexer(model_name, tokenizer_kwargs=tokenizer_kwargs)
+        }
+        self._encoding = encoding
+        self.ignore_gold = ignore_gold
+
+    def paragraphs(self, file_path: str) -> list[Paragraph]:
+        """The paragraphs `file_path` names (language subset and `#train`/`#dev` applied)."""
+        selected: list[Paragraph] = []
+        for item in (part.strip() for part in str(file_path).split(",")):
+            if not item:
+                continue
+            path_pattern, _, part = item.partition("#")
+            if part and part not in PARTS:
+                raise ValueError(f"{item!r}: after '#' give 'train' or 'dev', not {part!r}")
+            for path in data_files(path_pattern):
+                paragraphs = self._kept(path, list(self._read_file(path)))
+                if part:
+                    train, dev = stratified_dev(paragraphs, self.dev_fraction, self.dev_seed)
+                    paragraphs = train if part == "train" else dev
+                selected.extend(paragraphs)
+        return selected
+
+    def _read(self, file_path: str) -> Iterable[Instance]:
+        for paragraph in self.shard_iterable(self.paragraphs(file_path)):
+            yield self.paragraph_to_instance(paragraph)
+
+    def input_text(self, paragraph: Paragraph) -> str:
+        """The first two sentences of a paragraph, joined by a space."""
+        if self.sentence_language == "script":
+            language = script_language(paragraph.text)
+        else:
+            language = paragraph.label if self.sentence_language == "label" else None
+        return " ".join(split_sentences(paragraph.text, language)[:2])
+
+    def paragraph_to_instance(self, paragraph: Paragraph) -> Instance:
+        text = self.input_text(paragraph)
+        fields: dict[str, Any] = {
+            "tokens": TextField(self._tokenizer.tokenize(text)),
+            "metadata": MetadataField(
+                {"text": text, "gold_label": paragraph.label, "line": paragraph.line}
+            ),
+        }
+        if paragraph.label is not None and not self.ignore_gold:
+            fields["label"] = LabelField(paragraph.label)
+        return Instance(fields)
+
+    def text_to_instance(  # type: ignore[override]
+        self, text: str, label: Optional[str] = None
+    ) -> Instance:
+        """An instance of one paragraph (its first two sentences)."""
+        if not text.strip():
+            raise ValueError("the paragraph is empty")
+        return self.paragraph_to_instance(Paragraph("<input>", 0, label, text.strip()))
+
+    def apply_token_indexers(self, instance: Instance) -> None:
+        instance["tokens"].token_indexers = self._token_indexers  # type: ignore[attr-defined]
+
+    def _kept(self, path: str, paragraphs: list[Paragraph]) -> list[Paragraph]:
+        if self.languages is None:
+            kept = paragraphs
+        else:
+            wanted = set(self.languages)
+            kept = [p for p in paragraphs if p.label is None or p.label in wanted]
+        skipped = Counter(p.label for p in paragraphs) - Counter(p.label for p in kept)
+        logger.info(
+            "wili: %d paragraphs of %d languages from %s (skipped %d of %d other languages)",
+            len(kept),
+            len({p.label for p in kept}),
+            path,
+            sum(skipped.values()),
+            len(skipped),
+        )
+        return kept
+
+    def _read_file(self, path: str) -> Iterator[Paragraph]:
+        directory, name = os.path.split(path)
+        if name.startswith("x_"):
+            yield from self._read_wili(path, os.path.join(directory, "y_" + name[2:]))
+        else:
+            yield from self._read_tsv(path)
+
+    def _read_wili(self, x_path: str, y_path: str) -> Iterator[Paragraph]:
+        texts = [text for _, text in iter_decoded_lines(x_path, self._encoding)]
+        if self.ignore_gold and not os.path.exists(y_path):
+            labels: list[Optional[str]] = [None] * len(texts)
+        else:
+            labels = [label.strip() for _, label in iter_decoded_lines(y_path, self._encoding)]
+            if len(labels) != len(texts):
+                raise DataFormatError(
+                    x_path,
+                    None,
+                    f"{len(texts)} paragraphs (lines) but {y_path} has {len(labels)} labels "
+                    "(lines): WiLI's x_*.txt and y_*.txt pair paragraph and label line by line",
+                )
+        if not texts:
+            raise DataFormatError(x_path, None, "no paragraphs in the file")
+        for line, (text, label) in enumerate(zip(texts, labels, strict=True), start=1):
+            if not text.strip():
+                raise DataFormatError(x_path, line, "the paragraph is empty")
+            if label is not None and not label and not self.ignore_gold:
+                raise DataFormatError(y_path, line, "the label is empty")
+            yield Paragraph(x_path, line, None if self.ignore_gold else label or None, text.strip())
+
+    def _read_tsv(self, path: str) -> Iterator[Paragraph]:
+        read = 0
+        for line, row in iter_decoded_lines(path, self._encoding):
+            if not row.strip():
+                continue
+            label, tab, text = row.partition("\t")
+            if not tab:
+                if not self.ignore_gold:
+                    raise DataFormatError(path, line, "expected `LABEL<TAB>text`, found no tab")
+                label, text = "", label
+            if not label.strip() and not self.ignore_gold:
+                raise DataFormatError(path, line, "the label (before the tab) is empty")
+            if not text.strip():
+                raise DataFormatError(path, line, "the text (after the tab) is empty")
+            read += 1
+            yield Paragraph(path, line, None if self.ignore_gold else label.strip(), text.strip())
+        if read == 0:
+            raise DataFormatError(path, None, "no `LABEL<TAB>text` lines in the file")
