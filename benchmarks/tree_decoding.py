@@ -1,9 +1,9 @@
-"""Tree decoding: the compiled single-root decoder vs the allennlp-based one it replaced.
+"""Tree decoding: our single-root decoder vs the allennlp-based one it replaced.
 
 Both run in this one process. The baseline is the previous `single_root_mst` (allennlp's
 pure-Python `decode_mst`, then one more call per root child it proposes), kept as the test
 reference in tests/parsing/test_tree_decoding.py; ours is `xlt_allennlp.parsing.tree_decoding`
-(`ufal.chu_liu_edmonds`). Prints, for each:
+(our numpy Chu-Liu-Edmonds). Prints, for each:
 
 1. seconds per sentence on arc scores like an untrained parser's (log-softmax over heads of
    N(0, 1) logits) of 20, 140 and 600 words, and whether both return the same trees;

@@ -107,3 +107,27 @@ def test_same_numbers_as_separate_evaluate_calls(
         language = path.name.split("_")[0]
         for name in ("accuracy", "loss"):
             assert together.scores[language][name] == pytest.approx(alone[name], abs=1e-9)
+
+
+def test_predictions_dir_writes_what_predict_writes_in_the_same_pass(
+    pos_run: tuple[Path, dict], tmp_path: Path
+) -> None:
+    archive = str(pos_run[0] / "model.tar.gz")
+    files = [UD_FIXTURES / f"{language}_test.conllu" for language in ("de", "zh")]
+    plain = evaluate_languages(archive, [str(path) for path in files])
+    directory = tmp_path / "predictions"
+    inputs = [str(files[0]), f"xx={files[1]}"]  # a language its file is not named by
+    with_predictions = evaluate_languages(archive, inputs, predictions_dir=str(directory))
+    assert with_predictions.scores["de"]["accuracy"] == plain.scores["de"]["accuracy"]
+    assert with_predictions.scores["xx"]["accuracy"] == plain.scores["zh"]["accuracy"]
+    assert sorted(path.name for path in directory.iterdir()) == [
+        "de_test.conllu",
+        "xx.zh_test.conllu",
+    ]
+    for path, written in zip(files, sorted(directory.iterdir()), strict=True):
+        expected = tmp_path / f"predict-{path.name}"
+        allennlp_cli(
+            "predict", archive, str(path), "--use-dataset-reader", "--silent",
+            "--output-file", str(expected),
+        )  # fmt: skip
+        assert written.read_text() == expected.read_text()

@@ -14,7 +14,9 @@ from allennlp.common.util import prepare_environment
 from allennlp.data import DataLoader
 from allennlp.evaluation import Evaluator
 from allennlp.models.archival import load_archive
+from allennlp.predictors import Predictor
 
+from xlt_allennlp.commands.language_predictions import evaluate_and_predict
 from xlt_allennlp.commands.language_results import LanguageResults
 from xlt_allennlp.common.errors import ConfigError
 
@@ -54,6 +56,14 @@ def parse_inputs(inputs: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+def predictions_path(directory: str, language: str, path: str) -> str:
+    """Where `--predictions-dir` puts a language's predictions: `DIR/<file name>` for a file
+    named by its language (`de_test.conllu`), else `DIR/<language>.<file name>`
+    (`de=xnli.test.tsv` -> `DIR/de.xnli.test.tsv`)."""
+    name = os.path.basename(path)
+    return os.path.join(directory, name if language_of(path) == language else f"{language}.{name}")
+
+
 def metric_list(text: str) -> list[str]:
     """`--metrics UAS,LAS` -> ["UAS", "LAS"] (for every subcommand that takes it)."""
     return [metric for metric in text.split(",") if metric]
@@ -73,11 +83,14 @@ def evaluate_languages(
     cuda_device: int = -1,
     batch_size: int | None = None,
     overrides: str | dict[str, Any] = "",
+    predictions_dir: str | None = None,
 ) -> LanguageResults:
     """Evaluates an archived model (loaded once) on every (language, file), the source
     language first and the others sorted; prints the table and, with `output_file`, writes it
     as JSON, CSV and Markdown. A language whose file is missing or cannot be read is reported
-    and the others are still evaluated; then `LanguagesNotEvaluated` is raised."""
+    and the others are still evaluated; then `LanguagesNotEvaluated` is raised. With
+    `predictions_dir`, the same forward passes also write each language's predictions there
+    (`predictions_path`; `language_predictions.evaluate_and_predict`)."""
     pairs = sorted(parse_inputs(inputs), key=lambda pair: (pair[0] != source_language, pair[0]))
     explicit = {item.partition("=")[0] for item in inputs if "=" in item}
     archive = load_archive(archive_file, cuda_device=cuda_device, overrides=overrides)
@@ -86,6 +99,7 @@ def evaluate_languages(
     model = archive.model
     model.eval()
     evaluator = Evaluator.from_params(Params({"cuda_device": cuda_device}))
+    predictor = Predictor.from_archive(archive) if predictions_dir else None
     loader_params = config.get("validation_data_loader", None) or config.get("data_loader")
     scores: dict[str, dict[str, float]] = {}
     errors: dict[str, str] = {}
@@ -102,9 +116,13 @@ def evaluate_languages(
             # A reader of multi-language files (`xnli`) reads only this language's rows.
             reader = reader.for_language(language)
         try:
-            data_loader = DataLoader.from_params(params=params, reader=reader, data_path=path)
-            data_loader.index_with(model.vocab)
-            values = evaluator(model, data_loader)
+            if predictor is not None and predictions_dir is not None:
+                output_path = predictions_path(predictions_dir, language, path)
+                values = evaluate_and_predict(model, predictor, reader, path, params, output_path)
+            else:
+                data_loader = DataLoader.from_params(params=params, reader=reader, data_path=path)
+                data_loader.index_with(model.vocab)
+                values = evaluator(model, data_loader)
         except (OSError, ValueError, RuntimeError) as error:  # DataFormatError is a ValueError
             logger.error("Could not evaluate %s (%s): %s", language, path, error)
             errors[language] = str(error)
@@ -140,7 +158,9 @@ class EvaluateLanguages(Subcommand):
     writes `{"metrics": {metric: {language: score}}, "averages": ..., "results": ...}` and,
     beside it, the same table as `X.csv` and `X.md`. The source language comes first, the others
     sorted. A missing or unreadable file is reported, the other languages are still evaluated,
-    and the command then exits non-zero.
+    and the command then exits non-zero. `--predictions-dir D` also writes each language's
+    predictions into `D` from the same forward passes (input order, formatted as `allennlp
+    predict --use-dataset-reader` writes them; the metrics then come without the loss).
     Languages come from the file name prefix (`de_test.conllu` -> de) or `LANG=PATH`. With
     `LANG=PATH` and a reader that selects languages (`xnli`), only that language's rows of the
     file are read, so one multi-language file gives one row per language
@@ -170,6 +190,12 @@ class EvaluateLanguages(Subcommand):
             type=str,
             help="write all metrics as JSON here, and the table beside it as .csv and .md",
         )
+        subparser.add_argument(
+            "--predictions-dir",
+            type=str,
+            help="also write each language's predictions here, from the same forward passes "
+            "(as `allennlp predict --use-dataset-reader` formats them)",
+        )
         subparser.add_argument("--cuda-device", type=int, default=-1)
         subparser.add_argument("--batch-size", type=int, default=None)
         subparser.add_argument("-o", "--overrides", type=str, default="")
@@ -187,4 +213,5 @@ def _from_args(args: argparse.Namespace) -> LanguageResults:
         cuda_device=args.cuda_device,
         batch_size=args.batch_size,
         overrides=args.overrides,
+        predictions_dir=args.predictions_dir,
     )
