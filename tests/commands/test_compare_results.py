@@ -2,6 +2,7 @@ import csv
 import json
 from pathlib import Path
 
+import matplotlib.image
 import pytest
 from allennlp.common.checks import ConfigurationError
 
@@ -66,6 +67,9 @@ def test_differences_order_and_averages_by_hand(
     assert rows[4][0] == "ar" and rows[4][3] == "" and float(rows[4][4]) == pytest.approx(0.05)
     for figure in ("heatmap.png", "scores.png"):
         assert (out / figure).read_bytes()[:8] == PNG_MAGIC
+    # Readable, of the size drawn: 5 x 3.4 inches at 150 dpi (2 strategies, 5 rows).
+    image = matplotlib.image.imread(str(out / "heatmap.png"))
+    assert image.shape[:2] == (510, 750)
 
 
 def test_command_line_labels_metric_and_seed_means(tmp_path: Path) -> None:
