@@ -9,6 +9,7 @@ ratio ours / baseline. Not a test: figures depend on the machine.
 
     .venv/bin/python benchmarks/train_throughput.py            # tiny + BERT-base-shaped encoder
     .venv/bin/python benchmarks/train_throughput.py --encoders tiny --steps 300
+    .venv/bin/python benchmarks/train_throughput.py --encoders ../e5-small --cuda  # real, GPU
 """
 
 import argparse
@@ -24,6 +25,7 @@ import torch
 from allennlp.common import Params
 from allennlp.data import DataLoader, DatasetReader, Vocabulary
 from allennlp.models import Model
+from allennlp.nn.util import move_to_device
 from transformers import AutoModelForTokenClassification, AutoTokenizer, BertConfig, BertModel
 
 import xlt_allennlp  # noqa: F401
@@ -33,6 +35,21 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TRAIN = ROOT / "fixtures" / "data" / "ud" / "en_train.conllu"
 TINY = ROOT / "fixtures" / "encoders" / "tiny-mbert"
 LR = 5e-5
+DEVICE = torch.device("cpu")  # `--cuda`: GPU 0
+
+
+def synchronize() -> None:
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize(DEVICE)
+
+
+def peak_memory_mib() -> float | None:
+    """Peak GPU memory since the last call (None on the CPU)."""
+    if DEVICE.type != "cuda":
+        return None
+    peak = torch.cuda.max_memory_allocated(DEVICE) / 2**20
+    torch.cuda.reset_peak_memory_stats(DEVICE)
+    return peak
 
 
 def bert_base_shaped(directory: Path) -> str:
@@ -65,7 +82,7 @@ def ours(encoder: str, train: Path, batch_size: int, steps: int, warmup: int) ->
     loader = DataLoader.from_params(params.pop("data_loader"), reader=reader, data_path=str(train))
     vocab = Vocabulary.from_instances(loader.iter_instances())
     loader.index_with(vocab)
-    model = Model.from_params(params.pop("model"), vocab=vocab)
+    model = Model.from_params(params.pop("model"), vocab=vocab).to(DEVICE)
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
     batches = cycle(loader)
@@ -73,13 +90,15 @@ def ours(encoder: str, train: Path, batch_size: int, steps: int, warmup: int) ->
     start = 0.0
     for step in range(warmup + steps):
         if step == warmup:
+            synchronize()
             start, words = time.perf_counter(), 0
-        batch = next(batches)
+        batch = move_to_device(next(batches), DEVICE)
         loss = model(**batch)["loss"]
         loss.backward()
         optimizer.step()
         optimizer.zero_grad()
         words += int(batch["tokens"]["tokens"]["mask"].sum())
+    synchronize()
     return words / (time.perf_counter() - start)
 
 
@@ -102,7 +121,7 @@ def baseline(encoder: str, train: Path, batch_size: int, steps: int, warmup: int
             previous = word_index
         examples.append((encoding["input_ids"], label_ids, len(words)))
     model = AutoModelForTokenClassification.from_pretrained(encoder, num_labels=len(labels))
-    model.train()
+    model.to(DEVICE).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
     rng = random.Random(0)
 
@@ -132,19 +151,25 @@ def baseline(encoder: str, train: Path, batch_size: int, steps: int, warmup: int
     start = 0.0
     for step in range(warmup + steps):
         if step == warmup:
+            synchronize()
             start, words = time.perf_counter(), 0
         inputs, num_words = next(stream)
-        loss = model(**inputs).loss
+        loss = model(**{key: value.to(DEVICE) for key, value in inputs.items()}).loss
         loss.backward()
         optimizer.step()
         optimizer.zero_grad()
         words += num_words
+    synchronize()
     return words / (time.perf_counter() - start)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--encoders", default="tiny,base", help="comma-separated: tiny, base")
+    parser.add_argument(
+        "--encoders",
+        default="tiny,base",
+        help="comma-separated: tiny, base (BERT-base-shaped, built here) or an encoder path",
+    )
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument(
         "--data", type=Path, default=DEFAULT_TRAIN, help="CoNLL-U training file (e.g. real UD)"
@@ -152,7 +177,10 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=0, help="timed steps (default: 200 / 20)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed steps first")
     parser.add_argument("--repeats", type=int, default=2, help="runs per side (best is kept)")
+    parser.add_argument("--cuda", action="store_true", help="train on GPU 0, report peak memory")
     args = parser.parse_args()
+    global DEVICE
+    DEVICE = torch.device("cuda", 0) if args.cuda else torch.device("cpu")
     torch.manual_seed(0)
     temporary = Path(tempfile.mkdtemp(prefix="xlt-bench-"))
     rows = []
@@ -162,15 +190,19 @@ def main() -> None:
                 encoder, steps = str(TINY), args.steps or 200
             elif name == "base":
                 encoder, steps = bert_base_shaped(temporary / "bert-base-shaped"), args.steps or 20
+            elif Path(name).is_dir():
+                encoder, steps = name, args.steps or 20
             else:
-                raise SystemExit(f"unknown encoder {name!r} (use tiny or base)")
+                raise SystemExit(f"unknown encoder {name!r} (use tiny, base or a directory)")
             # Alternate the order over repeats; report each side's best run.
-            ours_rates, base_rates = [], []
+            ours_rates, base_rates, peaks = [], [], {"ours": 0.0, "baseline": 0.0}
             for repeat in range(args.repeats):
-                runs = [(ours, ours_rates), (baseline, base_rates)]
-                for function, rates in runs if repeat % 2 == 0 else runs[::-1]:
+                runs = [(ours, ours_rates, "ours"), (baseline, base_rates, "baseline")]
+                for function, rates, side in runs if repeat % 2 == 0 else runs[::-1]:
+                    peak_memory_mib()
                     rates.append(function(encoder, args.data, args.batch_size, steps, args.warmup))
-            rows.append((name, steps, max(ours_rates), max(base_rates)))
+                    peaks[side] = max(peaks[side], peak_memory_mib() or 0.0)
+            rows.append((Path(name).name, steps, max(ours_rates), max(base_rates), peaks))
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     print(
@@ -178,10 +210,15 @@ def main() -> None:
         f"batch size {args.batch_size}, data {args.data.name}, best of {args.repeats}"
     )
     print(f"{'encoder':<8} {'steps':>5} {'ours words/s':>14} {'baseline words/s':>17} {'ratio':>6}")
-    for name, steps, ours_rate, base_rate in rows:
+    for name, steps, ours_rate, base_rate, peaks in rows:
+        memory = (
+            f"   peak GPU MiB ours {peaks['ours']:.0f}, baseline {peaks['baseline']:.0f}"
+            if args.cuda
+            else ""
+        )
         print(
             f"{name:<8} {steps:>5} {ours_rate:>14.1f} {base_rate:>17.1f} "
-            f"{ours_rate / base_rate:>6.2f}"
+            f"{ours_rate / base_rate:>6.2f}{memory}"
         )
 
 
