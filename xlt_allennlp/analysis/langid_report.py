@@ -5,6 +5,8 @@ import os
 from collections import Counter
 from typing import Any
 
+from xlt_allennlp.common.plotting import pyplot
+
 LayerResult = dict[str, Any]
 
 
@@ -75,10 +77,7 @@ def markdown(report: dict[str, Any]) -> str:
 
 def plot_layers(report: dict[str, Any], path: str) -> None:
     """Figure 2 of the paper: layer on x, language-ID accuracy on y."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     layers = [int(layer) for layer in report["layers"]]
     scores = [100 * result["accuracy"] for result in report["layers"].values()]

@@ -2,16 +2,14 @@
 measure, with the least-squares line and Pearson r / p in the legend."""
 
 from xlt_allennlp.analysis.subword_overlap import MEASURES, OverlapReport
+from xlt_allennlp.common.plotting import pyplot
 
 _TITLES = {"p_type": "type-level overlap p_type (%)", "p_token": "token-level overlap p_token (%)"}
 
 
 def plot_overlap_scatter(report: OverlapReport, path: str) -> str:
     """Writes the scatter PNG of `report` (which has scores) to `path`; returns `path`."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     import numpy as np
 
     languages = report.correlated_languages()

@@ -1,15 +1,13 @@
 """Heatmaps of `layer-similarity`: languages x layers, one panel per measure."""
 
 from xlt_allennlp.analysis.layer_similarity import MEASURES, LayerSimilarity
+from xlt_allennlp.common.plotting import pyplot
 
 
 def plot_layer_similarity(similarity: LayerSimilarity, path: str) -> str:
     """Writes the heatmap PNG (values on a fixed 0-1 scale, written in the cells); returns
     `path`."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     import numpy as np
 
     languages = list(similarity.scores)

@@ -1,38 +1,28 @@
 """The figures of `compare-results`: a heatmap of differences and a bar chart of scores.
 
-matplotlib is imported inside the functions (with the file-only Agg backend), so importing the
-package, and every other command, does not pay for it.
+matplotlib is imported inside the functions (`common.plotting.pyplot`).
 """
 
 import math
-from typing import Any
 
 from xlt_allennlp.commands.result_comparison import Comparison
-
-
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as pyplot
-
-    return pyplot
+from xlt_allennlp.common.plotting import pyplot
 
 
 def difference_heatmap(comparison: Comparison, path: str) -> None:
     """Languages (rows, by the baseline's score) x result sets (columns): each set's score minus
     the baseline's in points, on a diverging colormap centred at 0, values in the cells; a
     language a set lacks is grey."""
-    pyplot = _pyplot()
+    plt = pyplot()
     rows, others = comparison.rows(), comparison.others
     values = [[_points(comparison.difference(other, row)) for other in others] for row in rows]
     finite = [abs(v) for line in values for v in line if not math.isnan(v)]
     limit = max(finite, default=1.0) or 1.0
-    figure, axes = pyplot.subplots(
+    figure, axes = plt.subplots(
         figsize=(max(5.0, 2.5 + 1.1 * len(others)), max(3.0, 1.5 + 0.38 * len(rows))),
         layout="constrained",
     )
-    colormap = pyplot.get_cmap("RdBu").with_extremes(bad="lightgrey")
+    colormap = plt.get_cmap("RdBu").with_extremes(bad="lightgrey")
     image = axes.imshow(values, cmap=colormap, vmin=-limit, vmax=limit, aspect="auto")
     for i, line in enumerate(values):
         for j, value in enumerate(line):
@@ -44,15 +34,15 @@ def difference_heatmap(comparison: Comparison, path: str) -> None:
     axes.set_title(f"{comparison.metric}: difference from {comparison.baseline.label} (points)")
     figure.colorbar(image, ax=axes, shrink=0.8)
     figure.savefig(path, dpi=150)
-    pyplot.close(figure)
+    plt.close(figure)
 
 
 def score_bars(comparison: Comparison, path: str) -> None:
     """Per language (in the heatmap's order), one bar per result set: absolute scores (points)."""
-    pyplot = _pyplot()
+    plt = pyplot()
     rows, result_sets = comparison.rows(), comparison.result_sets
     width = 0.8 / len(result_sets)
-    figure, axes = pyplot.subplots(
+    figure, axes = plt.subplots(
         figsize=(max(5.0, 2.0 + 0.25 * len(rows) * len(result_sets)), 4.0), layout="constrained"
     )
     for k, result in enumerate(result_sets):
@@ -63,7 +53,7 @@ def score_bars(comparison: Comparison, path: str) -> None:
     axes.set_ylabel(f"{comparison.metric} (points)")
     axes.legend(fontsize="small")
     figure.savefig(path, dpi=150)
-    pyplot.close(figure)
+    plt.close(figure)
 
 
 def _points(value: "float | None") -> float:
