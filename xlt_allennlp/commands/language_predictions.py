@@ -51,6 +51,8 @@ def evaluate_and_predict(
     instances = list(reader.read(path))
     if not instances:
         raise ValueError(f"{path}: no instances to evaluate")
+    for instance in instances:  # indexed, as the data loader's are, so buckets see subwords
+        instance.index_fields(model.vocab)
     predictions: list[Any] = [None] * len(instances)
     model.get_metrics(reset=True)
     with torch.no_grad():

@@ -22,6 +22,7 @@ def upos_v2(tag: str) -> str:
     """A UPOS tag under its UD v2 name (`CONJ` -> `CCONJ`)."""
     return "CCONJ" if tag == "CONJ" else tag
 
+
 # The 37 universal dependency relations of UD v2 (without language-specific subtypes).
 UD_RELATIONS = (
     "acl", "advcl", "advmod", "amod", "appos", "aux", "case", "cc", "ccomp", "clf", "compound",
