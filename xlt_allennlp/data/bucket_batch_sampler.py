@@ -12,8 +12,7 @@ def padded_length(field: Field) -> int:
     not indexed yet has no subwords: its number of words then."""
     if isinstance(field, TextField) and field._indexed_tokens is None:
         return len(field)
-    lengths = field.get_padding_lengths()
-    return max(lengths.values(), default=len(field)) if lengths else len(field)
+    return max(field.get_padding_lengths().values(), default=len(field))
 
 
 @BatchSampler.register("bucket", exist_ok=True)
@@ -31,6 +30,7 @@ class SubwordBucketBatchSampler(BucketBatchSampler):
     ```
     """
 
+    # allennlp's method with `padded_length` for `len(field)`: it has no hook for the length.
     def _argsort_by_padding(self, instances: list[Instance]) -> tuple[list[int], list[list[int]]]:
         if not self.sorting_keys:
             self._guess_sorting_keys(instances)
