@@ -13,6 +13,12 @@ each run to the baseline. Not a test: figures depend on the machine.
     .venv/bin/python benchmarks/classifier_throughput.py          # XNLI, tiny + BERT-base-shaped
     .venv/bin/python benchmarks/classifier_throughput.py --task mldoc --encoders tiny --steps 300
     .venv/bin/python benchmarks/classifier_throughput.py --cuda --data multinli_1.0_train.jsonl
+    .venv/bin/python benchmarks/classifier_throughput.py --pairs-from en_gum-ud-dev.conllu
+
+`--pairs-from` builds XNLI pairs of real lengths from a CoNLL-U file (sentence i and i+1 of the
+file, labels cycling over entailment/neutral/contradiction), written as MultiNLI JSON lines that
+both sides read: the fixture's pairs are all 16-26 subwords, which hides what length bucketing
+saves on real text.
 """
 
 import argparse
@@ -39,6 +45,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 import xlt_allennlp  # noqa: F401
 from xlt_allennlp.data import labels
+from xlt_allennlp.data.conllu import read_conllu
 from xlt_allennlp.data.sentence_splitter import split_sentences
 
 TASKS = {
@@ -218,6 +225,18 @@ def baseline(
     return Result(rate, trainable(model), peak)
 
 
+def pairs_from_conllu(conllu: Path, output: Path) -> Path:
+    """MultiNLI JSON lines pairing each sentence of `conllu` with the next one (text from the
+    words, labels cycling over the three NLI labels): XNLI-shaped data of real lengths."""
+    texts = [" ".join(w.form for w in sentence.words) for sentence in read_conllu(str(conllu))]
+    with open(output, "w", encoding="utf-8") as lines:
+        for index, (first, second) in enumerate(zip(texts[:-1], texts[1:], strict=True)):
+            label = labels.NLI_LABELS[index % len(labels.NLI_LABELS)]
+            row = {"sentence1": first, "sentence2": second, "gold_label": label}
+            lines.write(json.dumps(row) + "\n")
+    return output
+
+
 RUNS = ("ours, finetune", "baseline", "ours, feature")
 
 
@@ -247,10 +266,19 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--task", choices=sorted(TASKS), default="xnli")
-    parser.add_argument("--encoders", default="tiny,base", help="comma-separated: tiny, base")
+    parser.add_argument(
+        "--encoders",
+        default="tiny,base",
+        help="comma-separated: tiny, base (BERT-base-shaped, built here) or an encoder path",
+    )
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument(
         "--data", type=Path, help="training file (default: the task's fixture; e.g. real MultiNLI)"
+    )
+    parser.add_argument(
+        "--pairs-from",
+        type=Path,
+        help="CoNLL-U file: XNLI pairs of consecutive real sentences instead of --data",
     )
     parser.add_argument("--steps", type=int, default=0, help="timed steps (default: 100 / 5)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed steps first")
@@ -260,17 +288,23 @@ def main() -> None:
     if args.cuda and not torch.cuda.is_available():
         raise SystemExit("--cuda: no GPU available to torch")
     device = torch.device("cuda" if args.cuda else "cpu")
+    if args.pairs_from and (args.data or args.task != "xnli"):
+        raise SystemExit("--pairs-from builds XNLI data: use it without --data and --task mldoc")
     data = args.data or TASKS[args.task][1]
     temporary = Path(tempfile.mkdtemp(prefix="xlt-bench-"))
     rows = []
     try:
+        if args.pairs_from:
+            data = pairs_from_conllu(args.pairs_from, temporary / f"{args.pairs_from.stem}.jsonl")
         for name in args.encoders.split(","):
             if name == "tiny":
                 encoder, steps = str(TINY), args.steps or 100
             elif name == "base":
                 encoder, steps = bert_base_shaped(temporary / "bert-base-shaped"), args.steps or 5
+            elif Path(name).is_dir():
+                encoder, steps = name, args.steps or 5
             else:
-                raise SystemExit(f"unknown encoder {name!r} (use tiny or base)")
+                raise SystemExit(f"unknown encoder {name!r} (use tiny, base or a directory)")
             # Alternate the order over repeats; report each row's best run.
             results: dict[str, list[Result]] = {run_name: [] for run_name in RUNS}
             for repeat in range(args.repeats):
@@ -292,7 +326,7 @@ def main() -> None:
                 for run_name, rates in results.items()
             }
             for run_name in RUNS:
-                rows.append((name, steps, run_name, best[run_name], best["baseline"]))
+                rows.append((Path(name).name, steps, run_name, best[run_name], best["baseline"]))
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     where = torch.cuda.get_device_name(device) if args.cuda else "CPU"
