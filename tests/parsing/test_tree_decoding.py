@@ -6,6 +6,7 @@ from allennlp_models.structured_prediction.models.biaffine_dependency_parser imp
     BiaffineDependencyParser,
 )
 
+from xlt_allennlp.parsing import tree_decoding
 from xlt_allennlp.parsing.models.transformer_biaffine_parser import TransformerBiaffineParser
 from xlt_allennlp.parsing.tree_decoding import maximum_arborescence, single_root_mst, tree_score
 
@@ -162,6 +163,38 @@ def test_same_trees_as_the_allennlp_decoder() -> None:
         assert score >= reference_score - 1e-9
         if case % 3 != 2:  # no ties: the best tree is unique
             assert score > reference_score + 1e-9 or list(heads) == list(reference)
+
+
+def test_flat_scores_with_nested_cycles_give_the_same_trees_as_the_allennlp_decoder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An untrained parser's near-uniform scores: most best heads form cycles, and merged cycles
+    # join further cycles (hundreds of contractions on 600 words), each contraction merging
+    # into one member's row and column in place.
+    merged: list[tuple[int, list[int]]] = []
+
+    class Recorded(tree_decoding._Contraction):
+        def __init__(self, *args: numpy.ndarray) -> None:
+            super().__init__(*args)
+            merged.append((self.node, self.members.tolist()))
+
+    monkeypatch.setattr(tree_decoding, "_Contraction", Recorded)
+    rng = numpy.random.default_rng(6)
+    nested = 0
+    for _ in range(12):
+        n = int(rng.integers(40, 81))
+        logits = rng.normal(0.0, 0.05, (n, n))
+        weights = logits - numpy.log(numpy.exp(logits).sum(axis=0, keepdims=True))
+        merged.clear()
+        heads = single_root_mst(weights, n)
+        reference = allennlp_single_root_mst(weights, n)
+        assert (heads[1:] == 0).sum() == 1 and is_tree(heads)
+        assert list(heads) == list(reference)  # continuous scores: the best tree is unique
+        earlier = [{node for node, _ in merged[:index]} for index in range(len(merged))]
+        nested += any(
+            earlier[index].intersection(members) for index, (_, members) in enumerate(merged)
+        )
+    assert nested >= 12, nested  # every sentence has a cycle through an earlier merged node
 
 
 def test_padding_is_ignored_and_scores_must_be_finite() -> None:
