@@ -185,13 +185,16 @@ def baseline(
     examples = []
     for first, second, label in read_pairs(task, data):
         encoding = tokenizer(first, second, truncation="longest_first", max_length=MAX_LENGTH)
-        examples.append((encoding["input_ids"], encoding["token_type_ids"], label_id[label]))
+        # XLM-R-style tokenizers return no token type ids (one segment embedding): zeros.
+        types = encoding.get("token_type_ids", [0] * len(encoding["input_ids"]))
+        examples.append((encoding["input_ids"], types, label_id[label]))
     model = AutoModelForSequenceClassification.from_pretrained(encoder, num_labels=len(labels))
     model.to(device)
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
     rng = random.Random(0)
     pad = tokenizer.pad_token_id
+    with_types = "token_type_ids" in tokenizer.model_input_names
 
     def batches() -> Iterator[dict[str, torch.Tensor]]:
         while True:
@@ -204,12 +207,14 @@ def baseline(
                 type_ids = torch.tensor(
                     [types + [0] * (width - len(types)) for _, types, _ in chunk]
                 )
-                yield {
+                inputs = {
                     "input_ids": input_ids.to(device),
-                    "token_type_ids": type_ids.to(device),
                     "attention_mask": (input_ids != pad).long().to(device),
                     "labels": torch.tensor([label for _, _, label in chunk], device=device),
                 }
+                if with_types:
+                    inputs["token_type_ids"] = type_ids.to(device)
+                yield inputs
 
     stream = batches()
 

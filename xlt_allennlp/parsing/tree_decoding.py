@@ -122,7 +122,9 @@ class _Contraction:
         scores[:, others] = -numpy.inf
         scores[others] = -numpy.inf
         scores[node, members] = -numpy.inf
-        best[active & numpy.isin(best, members)] = node
+        in_cycle = numpy.zeros(len(best), dtype=bool)
+        in_cycle[members] = True
+        best[active & in_cycle[best]] = node  # (numpy.isin costs more on short sentences)
         best[node] = scores[node].argmax()
         self.active = active.copy()  # the nodes of the contracted graph
 
