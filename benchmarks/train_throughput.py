@@ -1,14 +1,17 @@
-"""Training throughput of the xlt_allennlp POS tagger vs a plain transformers loop.
+"""Training throughput of the xlt_allennlp POS tagger or parser vs a plain transformers loop.
 
 Both run in this one process on the same encoder, data, batch size, optimizer and number of
 optimizer steps: ours is the model, data loader (length-bucketed batches) and indexer that
-`allennlp train training_configs/pos.jsonnet` builds; the baseline is the usual Hugging Face
-recipe (AutoModelForTokenClassification, pre-tokenized data with first-subword labels,
-shuffled batches padded to the longest sequence). Prints training words/s for each and the
-ratio ours / baseline. Not a test: figures depend on the machine.
+`allennlp train training_configs/pos.jsonnet` (`--task parsing`: `parsing.jsonnet`) builds; the
+baseline is the usual Hugging Face recipe (POS: AutoModelForTokenClassification, pre-tokenized
+data with first-subword labels; parsing: the plain biaffine parser of plain_biaffine_parser.py),
+shuffled batches padded to the longest sequence. Prints training words/s for each and the ratio
+ours / baseline. NER trains the POS tagger's model (`first_subword_tagger`) on other labels.
+Not a test: figures depend on the machine.
 
     .venv/bin/python benchmarks/train_throughput.py            # tiny + BERT-base-shaped encoder
     .venv/bin/python benchmarks/train_throughput.py --encoders tiny --steps 300
+    .venv/bin/python benchmarks/train_throughput.py --task parsing --encoders tiny
     .venv/bin/python benchmarks/train_throughput.py --encoders ../e5-small --cuda  # real, GPU
 """
 
@@ -21,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import plain_biaffine_parser  # beside this file (its directory is on sys.path when it runs)
 import torch
 from allennlp.common import Params
 from allennlp.data import DataLoader, DatasetReader, Vocabulary
@@ -72,13 +76,24 @@ def cycle(loader: Any) -> Iterator[Any]:
 BatchSampler.register("allennlp_bucket")(BucketBatchSampler)
 
 
+# Per task: the training config and the name of its text field.
+TASKS = {"pos": ("pos.jsonnet", "tokens"), "parsing": ("parsing.jsonnet", "words")}
+
+
 def ours(
-    encoder: str, train: Path, batch_size: int, steps: int, warmup: int, sampler: str = "bucket"
+    task: str,
+    encoder: str,
+    train: Path,
+    batch_size: int,
+    steps: int,
+    warmup: int,
+    sampler: str = "bucket",
 ) -> float:
-    """Words/s of the package's POS tagger, built from training_configs/pos.jsonnet (with
+    """Words/s of the package's model for `task`, built from its training config (with
     `sampler="allennlp_bucket"`: allennlp's word-length buckets instead of the package's)."""
+    config, text_field = TASKS[task]
     params = Params.from_file(
-        str(ROOT / "training_configs" / "pos.jsonnet"),
+        str(ROOT / "training_configs" / config),
         ext_vars={
             "encoder": encoder,
             "batch_size": str(batch_size),
@@ -106,13 +121,17 @@ def ours(
         loss.backward()
         optimizer.step()
         optimizer.zero_grad()
-        words += int(batch["tokens"]["tokens"]["mask"].sum())
+        words += int(batch[text_field]["tokens"]["mask"].sum())
     synchronize()
     return words / (time.perf_counter() - start)
 
 
-def baseline(encoder: str, train: Path, batch_size: int, steps: int, warmup: int) -> float:
-    """Words/s of a plain transformers token-classification loop."""
+def baseline(
+    task: str, encoder: str, train: Path, batch_size: int, steps: int, warmup: int
+) -> float:
+    """Words/s of a plain transformers loop for `task`."""
+    if task == "parsing":
+        return parsing_baseline(encoder, train, batch_size, steps, warmup)
     sentences = [
         ([w.form for w in s.words], [w.upos for w in s.words]) for s in read_conllu(str(train))
     ]
@@ -172,6 +191,27 @@ def baseline(encoder: str, train: Path, batch_size: int, steps: int, warmup: int
     return words / (time.perf_counter() - start)
 
 
+def parsing_baseline(encoder: str, train: Path, batch_size: int, steps: int, warmup: int) -> float:
+    """Words/s of the plain biaffine parser (plain_biaffine_parser.py)."""
+    rows, relations, pad = plain_biaffine_parser.examples(encoder, train)
+    model = plain_biaffine_parser.PlainBiaffineParser(encoder, relations).to(DEVICE).train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
+    stream = plain_biaffine_parser.batches(rows, batch_size, pad, DEVICE)
+    words = 0
+    start = 0.0
+    for step in range(warmup + steps):
+        if step == warmup:
+            synchronize()
+            start, words = time.perf_counter(), 0
+        inputs, num_words = next(stream)
+        model(**inputs).backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        words += num_words
+    synchronize()
+    return words / (time.perf_counter() - start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -179,6 +219,7 @@ def main() -> None:
         default="tiny,base",
         help="comma-separated: tiny, base (BERT-base-shaped, built here) or an encoder path",
     )
+    parser.add_argument("--task", choices=sorted(TASKS), default="pos")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument(
         "--data", type=Path, default=DEFAULT_TRAIN, help="CoNLL-U training file (e.g. real UD)"
@@ -218,7 +259,9 @@ def main() -> None:
                 ]
                 for function, rates, side in runs if repeat % 2 == 0 else runs[::-1]:
                     peak_memory_mib()
-                    rates.append(function(encoder, args.data, args.batch_size, steps, args.warmup))
+                    rates.append(
+                        function(args.task, encoder, args.data, args.batch_size, steps, args.warmup)
+                    )
                     peaks[side] = max(peaks[side], peak_memory_mib() or 0.0)
             rows.append(
                 (Path(name).name, steps, max(ours_rates), max(word_rates), max(base_rates), peaks)
@@ -226,7 +269,7 @@ def main() -> None:
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     print(
-        f"\ntorch {torch.__version__}, {torch.get_num_threads()} threads, "
+        f"\ntorch {torch.__version__}, {torch.get_num_threads()} threads, task {args.task}, "
         f"batch size {args.batch_size}, data {args.data.name}, best of {args.repeats}"
     )
     print(

@@ -1,4 +1,5 @@
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,27 @@ def test_factored_relation_scores_equal_allennlp_models_mst_decode() -> None:
         expected = BiaffineDependencyParser._mst_decode(parser, heads, children, arcs, mask)
     for ours_part, expected_part in zip(decoded, expected, strict=True):
         assert torch.equal(ours_part * mask, expected_part * mask)
+
+
+def test_relations_of_given_heads_equal_allennlp_models_values_and_gradients() -> None:
+    # Ours: aligned_relation_logits; allennlp-models': torch.nn.Bilinear.
+    torch.manual_seed(0)
+    parser, _ = small_parser()
+    batch, n, dim = 3, 7, parser.tag_bilinear.in1_features
+    heads = torch.randn(batch, n, dim, requires_grad=True)
+    children = torch.randn(batch, n, dim, requires_grad=True)
+    head_indices = torch.randint(0, n, (batch, n))
+    weights = torch.randn(batch, n, parser.tag_bilinear.out_features)  # a random loss
+    gradients = []
+    reference = partial(BiaffineDependencyParser._get_head_tags, parser)
+    for get_head_tags in (parser._get_head_tags, reference):
+        parser.zero_grad()
+        heads.grad = children.grad = None
+        logits = get_head_tags(heads, children, head_indices)
+        (logits * weights).sum().backward()
+        gradients.append(
+            [logits.detach(), heads.grad, children.grad]
+            + [parameter.grad for parameter in parser.tag_bilinear.parameters()]
+        )
+    for ours, reference in zip(*gradients, strict=True):
+        assert torch.allclose(ours, reference, atol=1e-5, rtol=1e-4)
