@@ -11,7 +11,10 @@ Issue 15, item 7. Each figure comes from fresh `python -m allennlp ...` processe
    first progress line with `batch_loss`);
 3. `allennlp predict` on the fixture's English test file: seconds to the first output line.
 
+`--cuda` trains and predicts on GPU 0 (CUDA's initialization then counts in both).
+
     .venv/bin/python benchmarks/startup.py
+    .venv/bin/python benchmarks/startup.py --cuda
 """
 
 import argparse
@@ -92,6 +95,7 @@ def added_imports() -> tuple[float, int, list[tuple[float, str]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cuda", action="store_true", help="train and predict on GPU 0")
     args = parser.parse_args()
     base = seconds_of([*PYTHON, "-c", "import allennlp.commands"], args.repeats)
     ours = seconds_of([*PYTHON, "-c", "import allennlp.commands, xlt_allennlp"], args.repeats)
@@ -105,7 +109,12 @@ def main() -> None:
     for seconds, module in slowest:
         print(f"  {seconds:6.3f} s  {module}")
     work = Path(tempfile.mkdtemp(prefix="xlt-bench-"))
-    env = {**os.environ, "encoder": str(TINY), "epochs": "1"}
+    env = {
+        **os.environ,
+        "encoder": str(TINY),
+        "epochs": "1",
+        "cuda_device": "0" if args.cuda else "-1",
+    }
     try:
         train = [*PYTHON, "-m", "allennlp", "train", "fixtures/configs/pos.jsonnet", "-s"]
         first_batch = min(
@@ -118,6 +127,7 @@ def main() -> None:
         predict = [
             *PYTHON, "-m", "allennlp", "predict", str(work / "model" / "model.tar.gz"),
             str(ROOT / "fixtures" / "data" / "ud" / "en_test.conllu"), "--use-dataset-reader",
+            "--cuda-device", "0" if args.cuda else "-1",
         ]  # fmt: skip
         first_line = min(
             seconds_until(predict, r"\d\t\S+\t", "stdout", env) for _ in range(args.repeats)
