@@ -27,8 +27,7 @@ import json
 import random
 import shutil
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,7 +39,7 @@ from allennlp.nn.util import move_to_device
 
 # train_throughput: the POS benchmark beside this file (its directory is on sys.path when this
 # runs as a script; benchmarks/ is no package).
-from train_throughput import ROOT, TINY, bert_base_shaped, cycle
+from train_throughput import ROOT, TINY, bert_base_shaped, cycle, timed_steps
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 import xlt_allennlp  # noqa: F401
@@ -73,27 +72,6 @@ class Result(NamedTuple):
 
 def trainable(model: torch.nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
-def timed_steps(
-    step: Callable[[], int], steps: int, warmup: int, device: torch.device
-) -> tuple[float, int | None]:
-    """Runs `warmup` untimed then `steps` timed calls of `step` (which returns the number of
-    examples it trained on); examples/s and the peak GPU memory of the whole run (None on CPU)."""
-    cuda = device.type == "cuda"
-    examples = 0
-    start = 0.0
-    for index in range(warmup + steps):
-        if index == warmup:
-            if cuda:
-                torch.cuda.synchronize(device)
-            start, examples = time.perf_counter(), 0
-        examples += step()
-    if cuda:
-        torch.cuda.synchronize(device)
-    elapsed = time.perf_counter() - start
-    peak = torch.cuda.max_memory_allocated(device) if cuda else None
-    return examples / elapsed, peak
 
 
 def ours(

@@ -105,6 +105,10 @@ def examples(
     return rows, len(relation_id), tokenizer.pad_token_id
 
 
+def padded(values: list[int], size: int) -> list[int]:
+    return values + [0] * (size - len(values))
+
+
 def batches(
     rows: list[tuple[list[int], list[int], list[int], list[int]]],
     batch_size: int,
@@ -120,10 +124,6 @@ def batches(
             chunk = [rows[i] for i in order[offset : offset + batch_size]]
             width = max(len(ids) for ids, _, _, _ in chunk)
             words = max(len(firsts) for _, firsts, _, _ in chunk)
-
-            def padded(values: list[int], size: int) -> list[int]:
-                return values + [0] * (size - len(values))
-
             input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids, *_ in chunk])
             inputs = {
                 "input_ids": input_ids,

@@ -20,7 +20,7 @@ import random
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +43,6 @@ LR = 5e-5
 DEVICE = torch.device("cpu")  # `--cuda`: GPU 0
 
 
-def synchronize() -> None:
-    if DEVICE.type == "cuda":
-        torch.cuda.synchronize(DEVICE)
-
-
 def peak_memory_mib() -> float | None:
     """Peak GPU memory since the last call (None on the CPU)."""
     if DEVICE.type != "cuda":
@@ -65,6 +60,28 @@ def bert_base_shaped(directory: Path) -> str:
     config = BertConfig(vocab_size=len(tokenizer), max_position_embeddings=512)
     BertModel(config, add_pooling_layer=False).save_pretrained(str(directory))
     return str(directory)
+
+
+def timed_steps(
+    step: Callable[[], int], steps: int, warmup: int, device: torch.device
+) -> tuple[float, int | None]:
+    """Runs `warmup` untimed then `steps` timed calls of `step` (which returns the number of
+    words or examples it trained on); their rate per second and the peak GPU memory of the
+    whole run (None on CPU). Every training loop of the throughput benchmarks times through it."""
+    cuda = device.type == "cuda"
+    examples = 0
+    start = 0.0
+    for index in range(warmup + steps):
+        if index == warmup:
+            if cuda:
+                torch.cuda.synchronize(device)
+            start, examples = time.perf_counter(), 0
+        examples += step()
+    if cuda:
+        torch.cuda.synchronize(device)
+    elapsed = time.perf_counter() - start
+    peak = torch.cuda.max_memory_allocated(device) if cuda else None
+    return examples / elapsed, peak
 
 
 def cycle(loader: Any) -> Iterator[Any]:
@@ -110,20 +127,15 @@ def ours(
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
     batches = cycle(loader)
-    words = 0
-    start = 0.0
-    for step in range(warmup + steps):
-        if step == warmup:
-            synchronize()
-            start, words = time.perf_counter(), 0
+
+    def step() -> int:
         batch = move_to_device(next(batches), DEVICE)
-        loss = model(**batch)["loss"]
-        loss.backward()
+        model(**batch)["loss"].backward()
         optimizer.step()
         optimizer.zero_grad()
-        words += int(batch[text_field]["tokens"]["mask"].sum())
-    synchronize()
-    return words / (time.perf_counter() - start)
+        return int(batch[text_field]["tokens"]["mask"].sum())
+
+    return timed_steps(step, steps, warmup, DEVICE)[0]
 
 
 def baseline(
@@ -175,20 +187,15 @@ def baseline(
                 )
 
     stream = batches()
-    words = 0
-    start = 0.0
-    for step in range(warmup + steps):
-        if step == warmup:
-            synchronize()
-            start, words = time.perf_counter(), 0
+
+    def step() -> int:
         inputs, num_words = next(stream)
-        loss = model(**{key: value.to(DEVICE) for key, value in inputs.items()}).loss
-        loss.backward()
+        model(**{key: value.to(DEVICE) for key, value in inputs.items()}).loss.backward()
         optimizer.step()
         optimizer.zero_grad()
-        words += num_words
-    synchronize()
-    return words / (time.perf_counter() - start)
+        return num_words
+
+    return timed_steps(step, steps, warmup, DEVICE)[0]
 
 
 def parsing_baseline(encoder: str, train: Path, batch_size: int, steps: int, warmup: int) -> float:
@@ -197,19 +204,15 @@ def parsing_baseline(encoder: str, train: Path, batch_size: int, steps: int, war
     model = plain_biaffine_parser.PlainBiaffineParser(encoder, relations).to(DEVICE).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
     stream = plain_biaffine_parser.batches(rows, batch_size, pad, DEVICE)
-    words = 0
-    start = 0.0
-    for step in range(warmup + steps):
-        if step == warmup:
-            synchronize()
-            start, words = time.perf_counter(), 0
+
+    def step() -> int:
         inputs, num_words = next(stream)
         model(**inputs).backward()
         optimizer.step()
         optimizer.zero_grad()
-        words += num_words
-    synchronize()
-    return words / (time.perf_counter() - start)
+        return num_words
+
+    return timed_steps(step, steps, warmup, DEVICE)[0]
 
 
 def main() -> None:
