@@ -39,6 +39,28 @@ SHARED_RUN_FILES = {
     "tests/classification/predictors/test_transformer_classifier.py": "classification_runs",
     "tests/training/test_strategies_all_tasks.py": "freeze_3_runs",
 }
+# Single tests (all parametrizations) that use a trained run, in files that use several runs.
+SHARED_RUN_TESTS = {
+    **{
+        f"tests/commands/test_score_consistency.py::test_{task}_scores_agree": run
+        for task, run in [
+            ("pos", "pos_run"),
+            ("parsing", "parsing_run"),
+            ("ner", "ner_run"),
+            ("mldoc", "classification_runs"),
+            ("xnli", "classification_runs"),
+        ]
+    },
+    **{
+        f"tests/test_cli_promises.py::{test}": run
+        for test, run in [
+            ("test_predict_output_that_looks_complete_is_complete", "pos_run"),
+            ("test_predict_needs_no_gold_and_names_bad_json_lines", "pos_run"),
+            ("test_evaluate_reports_a_bad_file_in_one_line", "pos_run"),
+            ("test_parser_scores_are_the_same_with_predictions_dir", "parsing_run"),
+        ]
+    },
+}
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
@@ -46,6 +68,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
 
     class SharedRunScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
+            test = nodeid.split("[", 1)[0]
+            if test in SHARED_RUN_TESTS:
+                return SHARED_RUN_TESTS[test]
             return SHARED_RUN_FILES.get(nodeid.split("::", 1)[0], nodeid)
 
     return SharedRunScheduling(config, log)

@@ -38,27 +38,3 @@ def test_third_party_deprecation_warnings_are_silenced() -> None:
     result = run_python(reset + "import xlt_allennlp\n" + code)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "FutureWarning" not in result.stderr  # ... and our import silences it
-
-
-def test_private_allennlp_api_we_rely_on_exists() -> None:
-    # The private allennlp / allennlp-models names listed in xlt_allennlp/compat.py's docstring:
-    # if a release renames one, this fails instead of a training run.
-    import inspect
-
-    from allennlp.data import DatasetReader
-    from allennlp.training import GradientDescentTrainer
-    from allennlp.training.learning_rate_schedulers import learning_rate_scheduler
-    from allennlp.training.metric_tracker import MetricTracker
-    from allennlp_models.structured_prediction.models.biaffine_dependency_parser import (
-        BiaffineDependencyParser,
-    )
-
-    assert "_patience" in inspect.getsource(MetricTracker.__init__)
-    assert "self._metric_tracker" in inspect.getsource(GradientDescentTrainer.__init__)
-    for name in ("_parse", "_get_mask_for_eval", "_run_mst_decoding"):
-        assert callable(getattr(BiaffineDependencyParser, name)), name
-    parser_init = inspect.getsource(BiaffineDependencyParser.__init__)
-    assert "self._attachment_scores" in parser_init and "self._pos_tag_embedding" in parser_init
-    assert hasattr(learning_rate_scheduler, "_PyTorchLearningRateSchedulerWithMetricsWrapper")
-    reader_init = inspect.getsource(DatasetReader.__init__)
-    assert "self._worker_info" in reader_init and "self._distributed_info" in reader_init

@@ -5,21 +5,8 @@ tests/test_compat.py that fails without it. (Components that replace allennlp's 
 by their own modules, e.g. `reduce_on_plateau` in `xlt_allennlp.training`; the ext-var machinery
 of the configs is in `xlt_allennlp.common.ext_vars`.)
 
-Private allennlp / allennlp-models API this package relies on, and why (each is exercised by
-`tests/test_compat.py::test_private_allennlp_api_we_rely_on_exists`, which fails if an
-allennlp release changes it):
-
-- `GradientDescentTrainer._metric_tracker._patience` (training/callbacks.py,
-  `stop_when_lr_below`): allennlp has no public way to stop training from a callback and still
-  write the best epoch's archive; setting the patience to 0 makes `should_stop_early()` true.
-- `BiaffineDependencyParser._parse`, `._get_mask_for_eval`, `._attachment_scores`,
-  `._pos_tag_embedding` and the override of `._run_mst_decoding` (parsing/models): the parser
-  is reused, not copied; these are its forward pass pieces.
-- `_PyTorchLearningRateSchedulerWithMetricsWrapper` (training/learning_rate_schedulers.py): the
-  base of allennlp's metric-driven schedulers, which has no public name.
-- `DatasetReader._worker_info` / `._distributed_info` (parsing/dataset_readers): to skip the
-  per-file "sentences skipped" summary in data-loader workers and distributed processes, where
-  each sees only a shard.
+The private allennlp / allennlp-models / torch names the package relies on are listed in
+`xlt_allennlp.private_api`.
 """
 
 import importlib

@@ -1,13 +1,17 @@
 """The language-ID probe (`langid_probe`) and `allennlp langid-layers` on the WiLI fixture."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 
-from tests import FIXTURE_CONFIGS, FIXTURES_ROOT, allennlp_cli
+from tests import FIXTURE_CONFIGS, FIXTURES_ROOT, PROJECT_ROOT, allennlp_cli
+from tests.analysis.test_wili import ISO_639_1, iso_639_1_file
 from tests.conftest import ext_vars_set, train_config
 from xlt_allennlp.analysis.langid_layers import langid_layers, parse_layers
 from xlt_allennlp.analysis.probe_training import ProbeRecipe, train_probe
@@ -118,3 +122,34 @@ def test_langid_probe_model_trains_with_allennlp(tmp_path: Path) -> None:
     assert metrics["epoch"] == 0 and 0.0 <= metrics["test_accuracy"] <= 1.0
     config = json.loads((tmp_path / "run" / "config.json").read_text("utf-8"))
     assert config["model"] == {**config["model"], "type": "langid_probe", "layer": 0}
+
+
+def test_iso_639_1_labels_stop_the_real_command_with_one_line(tmp_path: Path) -> None:
+    """`allennlp langid-layers` (the installed script, from the repository root, where
+    `.allennlp_plugins` names the package) on a file labelled `de`, `en`, ... against the
+    default `languages_file: mbert`: exit status 1 and the one-line error, no traceback."""
+    data = iso_639_1_file(tmp_path)
+    env = {**os.environ, **FIXTURE_RECIPE, "train_path": str(data), "test_path": str(data)}
+    env.pop("languages_file", None)
+    command = [str(Path(sys.executable).with_name("allennlp")), "langid-layers", CONFIG,
+               "-s", str(tmp_path / "run"), "--cache-dir", str(tmp_path / "cache")]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    expected = (
+        f"error: {data}: 0 of 72 paragraphs have a label in languages_file=mbert (WiLI ISO 639-3 "
+        "labels such as 'spa'); labels here look like ISO 639-1 ('es'): pass languages_file=none "
+        "or a file of your labels"
+    )
+    assert result.stderr.rstrip("\n").splitlines()[-1] == expected
+    assert not (tmp_path / "run" / "langid_layers.json").exists()
+
+
+def test_languages_file_none_probes_iso_639_1_labels(tmp_path: Path) -> None:
+    data = str(iso_639_1_file(tmp_path))
+    ext_vars = {"train_path": data, "test_path": data, "languages_file": "none", "epochs": "2"}
+    report = run(tmp_path / "run", tmp_path / "cache", "0", **ext_vars)
+    assert report["languages_selected"] == "all"
+    assert set(report["layers"]["0"]["per_language"]) == set(ISO_639_1.values())

@@ -11,8 +11,12 @@ from xlt_allennlp.analysis.layer_similarity import (
     linear_cka,
     retrieval_accuracy,
 )
-from xlt_allennlp.analysis.layer_similarity_command import layer_similarity
-from xlt_allennlp.analysis.parallel_text import read_parallel, translation_pairs
+from xlt_allennlp.analysis.layer_similarity_command import (
+    SCORING,
+    layer_similarity,
+    score_languages,
+)
+from xlt_allennlp.analysis.parallel_text import READING, read_parallel, translation_pairs
 from xlt_allennlp.common.errors import ConfigError
 from xlt_allennlp.data.errors import DataFormatError
 
@@ -144,3 +148,19 @@ def test_bad_inputs_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no sw sentences in the input"):
         run(str(XNLI_FIXTURES / "xnli.dev.tsv"), source="sw")
     assert not (tmp_path / "out").exists()
+
+
+def test_reading_and_scoring_show_progress(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = []
+    for language in ["en", "de", "fr"]:
+        (tmp_path / f"{language}.txt").write_text("\n".join(SENTENCES) + "\n")
+        files.append((language, str(tmp_path / f"{language}.txt")))
+    text = read_parallel(files, TINY_MBERT)
+    pairs = {language: translation_pairs(text, "en", language) for language in ["de", "fr"]}
+    index = {sentence: row for row, sentence in enumerate(SENTENCES)}
+    score_languages(pairs, random(len(SENTENCES), 3, 4, seed=10), index, "en")
+    progress = capsys.readouterr().err  # allennlp's Tqdm writes to stderr
+    assert f"{READING}: 15 sentences" in progress
+    assert f"{SCORING}: 100%" in progress and "2/2" in progress

@@ -8,7 +8,11 @@ import pytest
 from tests import MLDOC_FIXTURES, TINY_MBERT, TINY_XLMR, UD_FIXTURES, XNLI_FIXTURES, allennlp_cli
 from xlt_allennlp.analysis.subword_counts import SubwordCounter, infer_reader_type
 from xlt_allennlp.analysis.subword_overlap import Overlap, OverlapReport, correlate
-from xlt_allennlp.analysis.subword_overlap_command import subword_overlap
+from xlt_allennlp.analysis.subword_overlap_command import (
+    COUNTING_SOURCE,
+    COUNTING_TARGETS,
+    subword_overlap,
+)
 from xlt_allennlp.common.errors import ConfigError
 from xlt_allennlp.data.errors import DataFormatError
 
@@ -180,3 +184,20 @@ def test_bad_inputs_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=rf"{tmp_path / 'gone.json'}: not an evaluate-languages"):
         run(str(UD_FIXTURES / "de_test.conllu"), scores_file=str(tmp_path / "gone.json"))
     assert not (tmp_path / "out").exists()
+
+
+def test_counting_shows_progress_and_checks_targets_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = str(UD_FIXTURES / "en_train.conllu")
+    targets = [str(UD_FIXTURES / f"{lang}_test.conllu") for lang in ["de", "es"]]
+    subword_overlap(source, targets, encoder=TINY_MBERT, output_dir=str(tmp_path / "out"))
+    progress = capsys.readouterr().err  # allennlp's Tqdm writes to stderr
+    assert f"{COUNTING_SOURCE}: " in progress and " instances" in progress
+    assert f"{COUNTING_TARGETS}: 100%" in progress and "2/2" in progress
+    # A bad target stops the command before the source file is read.
+    with pytest.raises(DataFormatError, match="fr_test.conllu: no such file"):
+        subword_overlap(
+            source, [str(tmp_path / "fr_test.conllu")], encoder=TINY_MBERT, output_dir="unused"
+        )
+    assert COUNTING_SOURCE not in capsys.readouterr().err

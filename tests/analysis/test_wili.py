@@ -1,9 +1,11 @@
 """The `wili` reader: WiLI-2018 x_/y_ pairs, LABEL<TAB>TEXT files, the dev hold-out, subsets."""
 
+import logging
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from allennlp.data.dataset_readers.dataset_reader import WorkerInfo
 
 from tests import FIXTURES_ROOT, TINY_MBERT
 from xlt_allennlp.analysis.wili import (
@@ -11,7 +13,8 @@ from xlt_allennlp.analysis.wili import (
     WiliReader,
     read_language_list,
 )
-from xlt_allennlp.data.errors import DataFormatError
+from xlt_allennlp.common import ConfigError
+from xlt_allennlp.data.errors import DataFormatError, NothingLeftError
 
 WILI = FIXTURES_ROOT / "data" / "wili"
 
@@ -104,3 +107,127 @@ def test_prediction_needs_no_labels(tmp_path: Path) -> None:
     (tmp_path / "x_new.txt").write_text("Ein Satz.\nA sentence.\n", "utf-8")
     instances = list(reader(ignore_gold=True).read(str(tmp_path / "x_new.txt")))
     assert len(instances) == 2 and all("label" not in i for i in instances)
+
+
+WILI_LOGGER = "xlt_allennlp.analysis.wili"
+# The fixture's WiLI labels as ISO 639-1 codes (what many corpora use).
+ISO_639_1 = {"deu": "de", "eng": "en", "fra": "fr", "spa": "es", "rus": "ru", "ara": "ar",
+             "hin": "hi", "jpn": "ja", "zho": "zh"}  # fmt: skip
+
+
+def iso_639_1_file(directory: Path) -> Path:
+    """The fixture's `langid.tsv` (72 paragraphs, 9 languages) labelled `de`, `en`, ..."""
+    rows = (WILI / "langid.tsv").read_text("utf-8").splitlines()
+    path = directory / "iso_639_1.tsv"
+    path.write_text(
+        "".join(
+            ISO_639_1[row.split("\t")[0]] + "\t" + row.split("\t", 1)[1] + "\n" for row in rows
+        ),
+        "utf-8",
+    )
+    return path
+
+
+def messages(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:
+    return [(record.levelno, record.getMessage()) for record in caplog.records]
+
+
+def test_languages_left_out_are_a_warning_with_counts(caplog: pytest.LogCaptureFixture) -> None:
+    path = str(WILI / "x_test.txt")
+    with caplog.at_level(logging.INFO, logger=WILI_LOGGER):
+        two = reader(languages=["deu", "jpn"]).paragraphs(path)
+    assert len(two) == 16
+    ((level, message),) = messages(caplog)
+    assert level == logging.WARNING
+    assert message.startswith(f"{path}: kept 16 paragraphs, skipped 56 in 7 other languages (")
+    assert message.endswith(
+        "(reader option languages=['deu', 'jpn']; languages=null keeps every language)"
+    )
+
+
+@pytest.mark.parametrize("options", [{"languages_file": "mbert"}, {"languages_file": "none"}, {}])
+def test_no_warning_when_every_language_is_kept(
+    caplog: pytest.LogCaptureFixture, options: dict[str, str]
+) -> None:
+    path = str(WILI / "x_test.txt")  # 9 languages, all of them mBERT's
+    with caplog.at_level(logging.INFO, logger=WILI_LOGGER):
+        assert len(reader(**options).paragraphs(path)) == 72
+    assert messages(caplog) == [(logging.INFO, f"{path}: kept 72 paragraphs, skipped 0")]
+
+
+def test_languages_file_none_keeps_every_language(tmp_path: Path) -> None:
+    none = reader(languages_file="none")
+    assert none.languages is None
+    assert len(none.paragraphs(str(iso_639_1_file(tmp_path)))) == 72
+
+
+def test_iso_639_1_labels_against_the_mbert_list_say_what_to_pass(tmp_path: Path) -> None:
+    path = iso_639_1_file(tmp_path)
+    with pytest.raises(NothingLeftError) as error:
+        reader(languages_file="mbert").paragraphs(f"{path}#train")
+    assert isinstance(error.value, ConfigError)
+    assert str(error.value) == (
+        f"{path}: 0 of 72 paragraphs have a label in languages_file=mbert (WiLI ISO 639-3 labels "
+        "such as 'spa'); labels here look like ISO 639-1 ('es'): pass languages_file=none or a "
+        "file of your labels"
+    )
+
+
+def test_a_language_list_matching_nothing_names_the_option(tmp_path: Path) -> None:
+    path = str(WILI / "x_test.txt")
+    with pytest.raises(NothingLeftError) as error:
+        reader(languages=["xx1", "xx2"]).paragraphs(path)
+    assert str(error.value) == (
+        f"{path}: 0 of 72 paragraphs have a label in languages=['xx1', 'xx2'] (2 labels such as "
+        "'xx1'); labels here: 'spa', 'ara', 'deu', 'zho', 'rus', ... (9 labels): pass "
+        "languages=null or your file's labels"
+    )
+    own = tmp_path / "mine.txt"
+    own.write_text("de\nen\n", "utf-8")
+    with pytest.raises(NothingLeftError, match=r"in languages_file=.*mine.txt \(2 labels such as"):
+        reader(languages_file=str(own)).paragraphs(path)
+
+
+def test_dev_hold_out_is_a_warning_with_counts(caplog: pytest.LogCaptureFixture) -> None:
+    path = str(WILI / "x_train.txt")  # 288 paragraphs, 32 per language
+    wili = reader(dev_fraction=0.25, dev_seed=13)
+    with caplog.at_level(logging.INFO, logger=WILI_LOGGER):
+        wili.paragraphs(path + "#train")
+        wili.paragraphs(path + "#dev")
+    option = "(reader option dev_fraction=0.25 with dev_seed=13)"
+    assert messages(caplog) == [
+        (logging.INFO, f"{path}: kept 288 paragraphs, skipped 0"),
+        (
+            logging.WARNING,
+            f"{path}#train: kept 216 paragraphs, skipped 72 held out as dev {option}",
+        ),
+        (logging.INFO, f"{path}: kept 288 paragraphs, skipped 0"),
+        (
+            logging.WARNING,
+            f"{path}#dev: kept 72 paragraphs, skipped 216 left for training {option}",
+        ),
+    ]
+
+
+def test_a_dev_hold_out_leaving_nothing_names_dev_fraction(tmp_path: Path) -> None:
+    path = str(WILI / "x_train.txt")
+    with pytest.raises(NothingLeftError) as error:
+        reader(dev_fraction=0.0).paragraphs(path + "#dev")
+    assert str(error.value).startswith(
+        f"{path}#dev: 0 of 288 paragraphs kept: the reader option dev_fraction=0.0 holds out none"
+    )
+    one_each = tmp_path / "one_each.tsv"  # one paragraph per language: the hold-out takes each
+    one_each.write_text("deu\tEin Satz.\neng\tA sentence.\n", "utf-8")
+    with pytest.raises(NothingLeftError, match=r"#train: 0 of 2 .* dev_fraction=0.9 holds out all"):
+        reader(dev_fraction=0.9).paragraphs(f"{one_each}#train")
+
+
+def test_only_the_first_shard_reports(caplog: pytest.LogCaptureFixture) -> None:
+    path = str(WILI / "x_test.txt")
+    counts = []
+    for worker in (0, 1):
+        wili = reader(languages=["deu", "jpn"])
+        wili._set_worker_info(WorkerInfo(num_workers=2, id=worker))
+        counts.append(sum(1 for _ in wili.read(path)))
+    assert counts == [8, 8]  # the 16 kept paragraphs, dealt in turn
+    assert [level for level, _ in messages(caplog)] == [logging.WARNING]

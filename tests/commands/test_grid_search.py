@@ -29,7 +29,7 @@ from xlt_allennlp.commands.grid_points import (
     parse_shard,
     shard_points,
 )
-from xlt_allennlp.commands.grid_search import PointsFailed, grid_search
+from xlt_allennlp.commands.grid_search import EVALUATING, TRAINING, PointsFailed, grid_search
 from xlt_allennlp.commands.grid_selection import Objective, PointResult, select
 from xlt_allennlp.commands.language_results import LanguageResults
 from xlt_allennlp.commands.seed_results import SeedResults
@@ -293,6 +293,20 @@ def test_shards_cover_every_point_exactly_once(
     assert _grid_json(tmp_path)["selected"]["name"] == "lr=0.5"
     assert evaluated == [str(tmp_path / "lr=0.5" / "model.tar.gz")]
     assert [point.name for point in shard_points(_points(grid), (1, 2))] == names[1::2]
+
+
+def test_points_and_evaluation_show_one_progress_bar_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    grid = {"lr": [0.1, 0.2, 0.3]}
+    monkeypatch.setattr(grid_module, "train_point", _fake_trainer([]))
+    fake_results = LanguageResults({"de": {"accuracy": 0.5}}, ["accuracy"])
+    monkeypatch.setattr(grid_module, "evaluate_languages", lambda *a, **k: fake_results)
+    grid_search(CONFIG, str(tmp_path), grid=grid, seeds=[1, 2], evaluate=["x"])
+    captured = capsys.readouterr()
+    assert f"{TRAINING}: 100%" in captured.err and "6/6" in captured.err  # allennlp's Tqdm
+    assert f"{EVALUATING}: 100%" in captured.err and "2/2" in captured.err
+    assert "[6/6] lr=0.3,seed=2: done" in captured.out  # the line per point stays
 
 
 def test_concurrent_copies_never_train_the_same_point(

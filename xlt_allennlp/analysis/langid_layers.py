@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 import torch
 from allennlp.commands.subcommand import Subcommand
-from allennlp.common import Params
+from allennlp.common import Params, Tqdm
 from allennlp.data import DatasetReader
 
 from xlt_allennlp.analysis.langid_probe import resolve_layer
@@ -148,7 +148,7 @@ def langid_layers(
     evaluation = "test" if "test" in splits else "dev"
     recipe = recipe_from_config(params)
     results = {}
-    for layer in parse_layers(layers, num_layers):
+    for layer in Tqdm.tqdm(parse_layers(layers, num_layers), desc="probed layers"):
         results[str(layer)] = probe_layer(layer, splits, evaluation, recipe)
         logger.info(
             "layer %d: %s accuracy %.4f", layer, evaluation, results[str(layer)]["accuracy"]

@@ -17,6 +17,7 @@ import tempfile
 from typing import Optional
 
 import torch
+from allennlp.common import Tqdm
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +137,8 @@ def _compute(
     features = torch.zeros(len(texts), layers, hidden, dtype=torch.float32)
     order = sorted(range(len(ids)), key=lambda index: len(ids[index]))
     pad = tokenizer.pad_token_id or 0
-    for start in range(0, len(order), batch_size):
+    starts = range(0, len(order), batch_size)
+    for start in Tqdm.tqdm(starts, desc="layer features", total=len(starts), unit="batch"):
         batch = order[start : start + batch_size]
         width = max(len(ids[index]) for index in batch)
         input_ids = torch.full((len(batch), width), pad, dtype=torch.long)

@@ -6,7 +6,9 @@ import logging
 import os
 from typing import Optional
 
+import torch
 from allennlp.commands.subcommand import Subcommand
+from allennlp.common import Tqdm
 
 from xlt_allennlp.analysis.language_files import language_files, require_language_code
 from xlt_allennlp.analysis.layer_features import mean_layer_features
@@ -20,6 +22,8 @@ from xlt_allennlp.analysis.parallel_text import (
 from xlt_allennlp.common.errors import ConfigError
 
 logger = logging.getLogger(__name__)
+
+SCORING = "layer-similarity: scoring languages"  # the progress bar of `score_languages`
 
 
 def parallel_inputs(inputs: list[str], encoder: str) -> ParallelText:
@@ -84,12 +88,7 @@ def layer_similarity(
         cache_dir=cache_dir,
         cuda_device=cuda_device,
     )
-    similarity = LayerSimilarity(source_language)
-    for language, (sources, targets) in pairs.items():
-        source_features = features[[index[sentence] for sentence in sources]]
-        target_features = features[[index[sentence] for sentence in targets]]
-        similarity.scores[language] = layer_scores(source_features, target_features)
-        similarity.sentences[language] = len(sources)
+    similarity = score_languages(pairs, features, index, source_language)
     os.makedirs(output_dir, exist_ok=True)
     stem = os.path.join(output_dir, "layer_similarity")
     with open(stem + ".json", "w", encoding="utf-8") as handle:
@@ -102,6 +101,26 @@ def layer_similarity(
     plot_layer_similarity(similarity, stem + ".png")
     print(similarity.markdown(), flush=True)
     logger.info("Wrote %s.json, .md and .png", stem)
+    return similarity
+
+
+def score_languages(
+    pairs: dict[str, tuple[list[str], list[str]]],
+    features: torch.Tensor,
+    index: dict[str, int],
+    source_language: str,
+) -> LayerSimilarity:
+    """Every measure at every layer for each target language's (source sentences,
+    translations) in `pairs`, from the rows of `features` that `index` gives each sentence;
+    one progress bar over the languages."""
+    similarity = LayerSimilarity(source_language)
+    progress = Tqdm.tqdm(pairs.items(), desc=SCORING, total=len(pairs), unit=" languages")
+    for language, (sources, targets) in progress:
+        progress.set_postfix_str(language, refresh=False)
+        source_features = features[[index[sentence] for sentence in sources]]
+        target_features = features[[index[sentence] for sentence in targets]]
+        similarity.scores[language] = layer_scores(source_features, target_features)
+        similarity.sentences[language] = len(sources)
     return similarity
 
 

@@ -5,9 +5,9 @@ import json
 import os
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, Optional
 
-from allennlp.common import Params
+from allennlp.common import Params, Tqdm
 from allennlp.data import DatasetReader, Vocabulary
 from allennlp.data.fields import TextField
 from allennlp.data.tokenizers import PretrainedTransformerTokenizer
@@ -90,16 +90,22 @@ class SubwordCounter:
         self._skipped = frozenset(skipped)
         self._vocab = Vocabulary()
 
-    def count(self, path: str, language: str | None = None) -> Counter[int]:
+    def count(
+        self, path: str, language: str | None = None, *, progress: Optional[str] = None
+    ) -> Counter[int]:
         """Subword id -> count over `path`; with `language`, a reader of multi-language files
-        (`xnli`) reads only that language's rows."""
+        (`xnli`) reads only that language's rows; with `progress`, a progress bar of that
+        description counts the instances read."""
         if not os.path.isfile(path):
             raise DataFormatError(path, None, "no such file")
         reader: Any = subword_reader(reader_params(self.dataset_reader, path), self.encoder)
         if language is not None and hasattr(reader, "for_language"):
             reader = reader.for_language(language)
+        instances = reader.read(path)
+        if progress is not None:
+            instances = Tqdm.tqdm(instances, desc=progress, unit=" instances")
         counts: Counter[int] = Counter()
-        for instance in reader.read(path):
+        for instance in instances:
             reader.apply_token_indexers(instance)
             field = instance[getattr(reader, "text_field_name", "tokens")]
             assert isinstance(field, TextField)

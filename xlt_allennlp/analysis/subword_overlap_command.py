@@ -8,13 +8,19 @@ from collections import Counter
 from typing import Any, Optional
 
 from allennlp.commands.subcommand import Subcommand
+from allennlp.common import Tqdm
 
 from xlt_allennlp.analysis.language_files import language_files, require_language_code
 from xlt_allennlp.analysis.subword_counts import SubwordCounter
 from xlt_allennlp.analysis.subword_overlap import Overlap, OverlapReport
 from xlt_allennlp.common.errors import ConfigError
+from xlt_allennlp.data.errors import DataFormatError
 
 logger = logging.getLogger(__name__)
+
+# The progress bars: the instances of the source file, then the target files.
+COUNTING_SOURCE = "subword-overlap: counting source subwords"
+COUNTING_TARGETS = "subword-overlap: counting target subwords"
 
 
 def read_scores(path: str, metric: Optional[str]) -> tuple[str, dict[str, float]]:
@@ -53,13 +59,11 @@ def subword_overlap(
     language, sep, source_path = source.partition("=")
     if sep:  # `en=xnli.dev.tsv`: the English rows only
         source_language = language
-    source_counts = counter.count(source_path if sep else source, language if sep else None)
-    overlaps: dict[str, Overlap] = {}
-    for language, path, given in language_files(targets):
-        if not given:
-            require_language_code(language, path)
-        target_counts: Counter[int] = counter.count(path, language if given else None)
-        overlaps[language] = Overlap.of(source_counts, target_counts)
+    files = target_files(targets)  # checked before the (long) source count
+    source_counts = counter.count(
+        source_path if sep else source, language if sep else None, progress=COUNTING_SOURCE
+    )
+    overlaps = target_overlaps(counter, source_counts, files)
     report = OverlapReport(source_language, overlaps, scores, scored_metric)
     inputs = {"encoder": encoder, "source": source, "targets": targets, "scores": scores_file}
     inputs.update(source_types=len(source_counts), source_tokens=sum(source_counts.values()))
@@ -67,6 +71,33 @@ def subword_overlap(
     print(report.markdown(), flush=True)
     logger.info("Wrote %s", ", ".join(written))
     return report
+
+
+def target_files(targets: list[str]) -> list[tuple[str, str, bool]]:
+    """(language, path, whether given as `LANG=`) of the targets, named as for
+    `evaluate-languages`; a file name without a language code is a `ConfigError`, a missing file
+    a `DataFormatError`."""
+    files = language_files(targets)
+    for language, path, given in files:
+        if not given:
+            require_language_code(language, path)
+        if not os.path.isfile(path):
+            raise DataFormatError(path, None, "no such file")
+    return files
+
+
+def target_overlaps(
+    counter: SubwordCounter, source_counts: Counter[int], files: list[tuple[str, str, bool]]
+) -> dict[str, Overlap]:
+    """Language -> the overlap of its target file (`target_files`) with `source_counts`; one
+    progress bar over the files."""
+    overlaps: dict[str, Overlap] = {}
+    progress = Tqdm.tqdm(files, desc=COUNTING_TARGETS, unit=" files")
+    for language, path, given in progress:
+        progress.set_postfix_str(language, refresh=False)
+        target_counts = counter.count(path, language if given else None)
+        overlaps[language] = Overlap.of(source_counts, target_counts)
+    return overlaps
 
 
 def write_report(report: OverlapReport, output_dir: str, inputs: dict[str, Any]) -> list[str]:

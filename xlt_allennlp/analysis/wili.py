@@ -3,6 +3,7 @@
 import logging
 import os
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from allennlp.data.tokenizers import PretrainedTransformerTokenizer
 
 from xlt_allennlp.common.encoders import require_encoder
 from xlt_allennlp.data.data_files import data_files
-from xlt_allennlp.data.errors import DataFormatError, iter_decoded_lines
+from xlt_allennlp.data.errors import DataFormatError, NothingLeftError, iter_decoded_lines
+from xlt_allennlp.data.input_filters import Skipped, log_kept
 from xlt_allennlp.data.sentence_splitter import script_language, split_sentences
 
 logger = logging.getLogger(__name__)
@@ -23,6 +25,10 @@ logger = logging.getLogger(__name__)
 # The WiLI labels of mBERT's languages, shipped with the package (`languages_file: "mbert"`).
 MBERT_LANGUAGES_FILE = os.path.join(os.path.dirname(__file__), "mbert_wili_languages.txt")
 PARTS = ("train", "dev")
+# `languages_file` value (and ext var) that keeps every language.
+NO_LANGUAGES_FILE = "none"
+_ISO_639_1 = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z0-9]+)?$")
+_WIKI_CODE = re.compile(r"\(([a-z-]+)\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,20 @@ def read_language_list(path: str) -> list[str]:
     return labels
 
 
+def read_language_codes(path: str) -> dict[str, str]:
+    """Wikipedia code -> label, from the list file's comments that end in one (`deu   # German
+    (de)`, as in the shipped `mbert` list); empty for a list without them."""
+    if path == "mbert":
+        path = MBERT_LANGUAGES_FILE
+    codes = {}
+    for _, line in iter_decoded_lines(path):
+        label, _, comment = line.partition("#")
+        match = _WIKI_CODE.search(comment)
+        if label.split() and match:
+            codes[match.group(1)] = label.split()[0]
+    return codes
+
+
 def stratified_dev(
     paragraphs: list[Paragraph], fraction: float, seed: int
 ) -> tuple[list[Paragraph], list[Paragraph]]:
@@ -66,6 +86,32 @@ def stratified_dev(
         dev.update(random.Random(f"{seed}/{label}").sample(indices, min(count, len(indices))))
     train = [p for i, p in enumerate(paragraphs) if i not in dev]
     return train, [p for i, p in enumerate(paragraphs) if i in dev]
+
+
+def looks_like_iso_639_1(labels: Iterable[str]) -> bool:
+    """Whether most distinct labels are two-letter codes (`de`, `en`, `pt-BR`), not WiLI's."""
+    distinct = set(labels)
+    return bool(distinct) and 2 * sum(bool(_ISO_639_1.match(x)) for x in distinct) >= len(distinct)
+
+
+def alike_labels(labels: list[str], listed: list[str], codes: dict[str, str]) -> tuple[str, str]:
+    """A label of a file and one of a language list, alike where there are such (`de` and
+    `deu`: by the list's Wikipedia `codes`, else by prefix), for an example in a message;
+    `labels` most common first."""
+    for label in labels:
+        if codes.get(label) in listed:
+            return label, codes[label]
+    for label in labels:
+        for candidate in listed:
+            if candidate.startswith(label):
+                return label, candidate
+    return labels[0], listed[0]
+
+
+def quoted(labels: list[str], limit: int = 5) -> str:
+    """`'de', 'en', 'fr'` (and `... (12 labels)` beyond `limit`)."""
+    text = ", ".join(repr(label) for label in labels[:limit])
+    return text + (f", ... ({len(labels)} labels)" if len(labels) > limit else "")
 
 
 @DatasetReader.register("wili")
@@ -89,7 +135,11 @@ class WiliReader(DatasetReader):
     WiLI has no dev split: `PATH#train` / `PATH#dev` read the rest / a seeded, stratified
     hold-out of `dev_fraction` of each language's paragraphs (seed `dev_seed`); a path without
     `#` is read whole. `languages` or `languages_file` (one label per line; `"mbert"`: the
-    shipped list of the 102 WiLI labels of mBERT's languages) keep only those languages.
+    shipped list of the 102 WiLI labels of mBERT's languages; `"none"` or null: every language)
+    keep only those languages. What these options leave out of each file is logged as a
+    warning with kept and skipped counts; when one leaves nothing of a file, a
+    `NothingLeftError` names the option and how to keep the paragraphs (e.g. a file labelled in
+    ISO 639-1, `de`, against the WiLI labels of `languages_file: "mbert"`, `deu`).
 
     Errors name file and line: an empty paragraph or label, a line without a tab, undecodable
     bytes. `ignore_gold` (prediction): no `label` field; a WiLI file needs no `y_` file and a
@@ -132,9 +182,12 @@ class WiliReader(DatasetReader):
         require_encoder(model_name)
         self.model_name = model_name
         self.max_length = max_length
+        if languages_file == NO_LANGUAGES_FILE:
+            languages_file = None
         self.languages = (
             read_language_list(languages_file) if languages_file is not None else languages
         )
+        self._languages_file = languages_file
         self.dev_fraction = dev_fraction
         self.dev_seed = dev_seed
         self.sentence_language = sentence_language
@@ -158,10 +211,7 @@ class WiliReader(DatasetReader):
                 raise ValueError(f"{item!r}: after '#' give 'train' or 'dev', not {part!r}")
             for path in data_files(path_pattern):
                 paragraphs = self._kept(path, list(self._read_file(path)))
-                if part:
-                    train, dev = stratified_dev(paragraphs, self.dev_fraction, self.dev_seed)
-                    paragraphs = train if part == "train" else dev
-                selected.extend(paragraphs)
+                selected.extend(self._part(path, part, paragraphs) if part else paragraphs)
         return selected
 
     def _read(self, file_path: str) -> Iterable[Instance]:
@@ -199,21 +249,77 @@ class WiliReader(DatasetReader):
     def apply_token_indexers(self, instance: Instance) -> None:
         instance["tokens"].token_indexers = self._token_indexers  # type: ignore[attr-defined]
 
+    @property
+    def languages_option(self) -> str:
+        """The reader option that selects languages, as a user sets it (`languages_file=mbert`)."""
+        if self._languages_file is not None:
+            return f"languages_file={self._languages_file}"
+        return f"languages={self.languages!r}" if self.languages is not None else "languages=null"
+
     def _kept(self, path: str, paragraphs: list[Paragraph]) -> list[Paragraph]:
+        """The paragraphs of one file in the selected languages (unlabelled ones all kept)."""
         if self.languages is None:
-            kept = paragraphs
-        else:
-            wanted = set(self.languages)
-            kept = [p for p in paragraphs if p.label is None or p.label in wanted]
-        skipped = Counter(p.label for p in paragraphs) - Counter(p.label for p in kept)
-        logger.info(
-            "wili: %d paragraphs of %d languages from %s (skipped %d of %d other languages)",
-            len(kept),
-            len({p.label for p in kept}),
-            path,
-            sum(skipped.values()),
-            len(skipped),
+            log_kept(logger, self, path, len(paragraphs), "paragraphs", [])
+            return paragraphs
+        wanted = set(self.languages)
+        kept = [p for p in paragraphs if p.label is None or p.label in wanted]
+        if not kept:
+            raise self._no_language_left(path, paragraphs)
+        skipped = Counter(
+            p.label for p in paragraphs if p.label is not None and p.label not in wanted
         )
+        others = ", ".join(f"{label!r}: {count}" for label, count in skipped.most_common(5))
+        more = ", ..." if len(skipped) > 5 else ""
+        every = f"languages_file={NO_LANGUAGES_FILE}" if self._languages_file else "languages=null"
+        reason = Skipped(
+            sum(skipped.values()),
+            f"in {len(skipped)} other languages ({others}{more})",
+            self.languages_option,
+            f"{every} keeps every language",
+        )
+        log_kept(logger, self, path, len(kept), "paragraphs", [reason])
+        return kept
+
+    def _no_language_left(self, path: str, paragraphs: list[Paragraph]) -> NothingLeftError:
+        """The error for a file none of whose labels is in the selected languages."""
+        assert self.languages is not None
+        labels = [label for label, _ in Counter(p.label or "" for p in paragraphs).most_common()]
+        codes = read_language_codes(self._languages_file) if self._languages_file else {}
+        label, listed = alike_labels(labels, sorted(self.languages), codes)
+        described = (
+            "WiLI ISO 639-3 labels"
+            if self._languages_file == "mbert"
+            else f"{len(set(self.languages))} labels"
+        )
+        if looks_like_iso_639_1(labels):
+            found = f"labels here look like ISO 639-1 ({label!r})"
+        else:
+            found = f"labels here: {quoted(labels)}"
+        if self._languages_file is not None:
+            fix = f"pass languages_file={NO_LANGUAGES_FILE} or a file of your labels"
+        else:
+            fix = "pass languages=null or your file's labels"
+        return NothingLeftError(
+            f"{path}: 0 of {len(paragraphs)} paragraphs have a label in {self.languages_option} "
+            f"({described} such as {listed!r}); {found}: {fix}"
+        )
+
+    def _part(self, path: str, part: str, paragraphs: list[Paragraph]) -> list[Paragraph]:
+        """The training rest (`part` "train") or the dev hold-out ("dev") of one file."""
+        train, dev = stratified_dev(paragraphs, self.dev_fraction, self.dev_seed)
+        kept, rest = (train, dev) if part == "train" else (dev, train)
+        option = f"dev_fraction={self.dev_fraction} with dev_seed={self.dev_seed}"
+        if not kept:
+            holds = "holds out none" if part == "dev" else "holds out all"
+            change = "set it above 0 (e.g. 0.1)" if part == "dev" else "lower it"
+            raise NothingLeftError(
+                f"{path}#{part}: 0 of {len(paragraphs)} paragraphs kept: the reader option "
+                f"dev_fraction={self.dev_fraction} {holds} of them (the hold-out takes that "
+                f"share of each language's paragraphs); {change}, or give a separate dev file"
+            )
+        why = "held out as dev" if part == "train" else "left for training"
+        skipped = Skipped(len(rest), why, option)
+        log_kept(logger, self, f"{path}#{part}", len(kept), "paragraphs", [skipped])
         return kept
 
     def _read_file(self, path: str) -> Iterator[Paragraph]:

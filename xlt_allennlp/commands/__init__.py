@@ -1,10 +1,8 @@
 from xlt_allennlp.commands.compare_results import CompareResults, compare_results
 from xlt_allennlp.commands.evaluate_languages import EvaluateLanguages, evaluate_languages
 from xlt_allennlp.commands.grid_search import GridSearch, grid_search
-from xlt_allennlp.commands.predict import AtomicPredict
 
 __all__ = [
-    "AtomicPredict",
     "CompareResults",
     "EvaluateLanguages",
     "GridSearch",

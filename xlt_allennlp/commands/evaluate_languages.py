@@ -69,6 +69,23 @@ def metric_list(text: str) -> list[str]:
     return [metric for metric in text.split(",") if metric]
 
 
+# Metrics reported together with a validation metric (the paper's Table 6 gives UAS and LAS).
+_REPORTED_WITH = {"UAS": ["UAS", "LAS"], "LAS": ["UAS", "LAS"]}
+
+
+def main_metrics(validation_metric: str | list[str]) -> list[str]:
+    """The metrics `evaluate-languages` tabulates by default: the task's main ones, from the
+    config's validation metric (`+accuracy` -> accuracy; NER's span F1; a parser's `+LAS` ->
+    UAS and LAS)."""
+    names = validation_metric if isinstance(validation_metric, list) else [validation_metric]
+    metrics: list[str] = []
+    for name in names:
+        for metric in _REPORTED_WITH.get(name.lstrip("+-"), [name.lstrip("+-")]):
+            if metric not in metrics:
+                metrics.append(metric)
+    return metrics
+
+
 class LanguagesNotEvaluated(ConfigError):
     """Some languages could not be evaluated (the others were, and their results written)."""
 
@@ -132,8 +149,7 @@ def evaluate_languages(
         }
     if metrics is None:
         validation_metric = config.get("trainer", {}).get("validation_metric", "-loss")
-        names = validation_metric if isinstance(validation_metric, list) else [validation_metric]
-        metrics = [name.lstrip("+-") for name in names]
+        metrics = main_metrics(validation_metric)
     results = LanguageResults(scores, metrics, source_language, errors)
     print(results.markdown(), flush=True)
     if output_file:
@@ -178,7 +194,8 @@ class EvaluateLanguages(Subcommand):
             "--metrics",
             type=metric_list,
             default=None,
-            help="comma-separated metrics for the table (default: the validation metric)",
+            help="comma-separated metrics for the table (default: the task's main metrics: "
+            "UAS and LAS for a parser, else the validation metric)",
         )
         subparser.add_argument(
             "--source-language",

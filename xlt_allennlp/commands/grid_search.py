@@ -38,7 +38,7 @@ from typing import Any
 import torch
 from allennlp.commands.subcommand import Subcommand
 from allennlp.commands.train import train_model_from_file
-from allennlp.common import Params
+from allennlp.common import Params, Tqdm
 from allennlp.common.checks import ConfigurationError
 from allennlp.models.archival import CONFIG_NAME
 from allennlp.training.checkpointer import Checkpointer
@@ -70,6 +70,9 @@ from xlt_allennlp.common.errors import ConfigError
 logger = logging.getLogger(__name__)
 
 SELECTED_RESULTS = "selected_languages.json"  # with .csv and .md beside it
+# The progress bars: over this shard's points, and over the selected models evaluated.
+TRAINING = "grid-search: points"
+EVALUATING = "grid-search: evaluating selected models"
 
 
 class PointsFailed(ConfigError):
@@ -184,6 +187,28 @@ def _run_point(
         return f"{word} in {elapsed:.1f}s ({_describe(done, objective)})", None
 
 
+def _run_points(
+    points: list[Point],
+    directory: str,
+    claims: Claims,
+    objective: Objective,
+    config: str,
+    overrides: str,
+) -> dict[str, str]:
+    """Trains, resumes or skips each point in turn (one progress bar over them, a line per
+    point); returns the error of each point that failed, by name."""
+    failures: dict[str, str] = {}
+    progress = Tqdm.tqdm(points, desc=TRAINING, unit=" points")
+    for index, point in enumerate(progress, 1):
+        progress.set_postfix_str(point.name, refresh=False)
+        folder = os.path.join(directory, point.name)
+        text, error = _run_point(point, folder, claims, objective, config, overrides)
+        print(f"[{index}/{len(points)}] {point.name}: {text}", flush=True)
+        if error is not None:
+            failures[point.name] = error
+    return failures
+
+
 def evaluate_selection(
     selection: Selection, inputs: list[str], output_file: str, **options: Any
 ) -> LanguageResults | SeedResults:
@@ -191,7 +216,10 @@ def evaluate_selection(
     point's `languages.json`) and writes `output_file` (+ .csv, .md): the one model's table or,
     with seeds, mean ± std per language."""
     per_point: dict[str, LanguageResults] = {}
-    for result, archive in zip(selection.results, selection.archives, strict=True):
+    selected = list(zip(selection.results, selection.archives, strict=True))
+    progress = Tqdm.tqdm(selected, desc=EVALUATING, unit=" models")
+    for result, archive in progress:
+        progress.set_postfix_str(result.point.name, refresh=False)
         own_table = os.path.join(result.directory, "languages.json")
         per_point[result.point.name] = evaluate_languages(
             archive, inputs, output_file=own_table, **options
@@ -237,13 +265,7 @@ def grid_search(
         f"selection by the dev {objective.label} of {config}",
         flush=True,
     )
-    failures: dict[str, str] = {}
-    for index, point in enumerate(mine, 1):
-        folder = os.path.join(directory, point.name)
-        text, error = _run_point(point, folder, claims, objective, config, overrides)
-        print(f"[{index}/{len(mine)}] {point.name}: {text}", flush=True)
-        if error is not None:
-            failures[point.name] = error
+    failures = _run_points(mine, directory, claims, objective, config, overrides)
     results = [
         read_point(p, os.path.join(directory, p.name), objective, claims.holder(p.name))
         for p in points

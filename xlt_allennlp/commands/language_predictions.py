@@ -8,10 +8,13 @@ from typing import Any
 
 import torch
 from allennlp.common import Params, Tqdm
+from allennlp.common.util import sanitize
 from allennlp.data import DatasetReader
 from allennlp.data.samplers import BatchSampler
 from allennlp.models import Model
 from allennlp.predictors import Predictor
+
+from xlt_allennlp.common.predictors import WholeFilePredictor
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +45,9 @@ def evaluate_and_predict(
     from the same forward passes, its predictions written to `output_path` in the input's
     order, formatted as `allennlp predict` writes them with the archive's predictor.
 
-    Each batch goes through `predictor.predict_batch_instance` (the model's forward pass, which
-    also accumulates the metrics from the gold annotation the evaluation reader read); the file
+    Each batch goes through the model's `forward_on_instances` with the gold annotation the
+    evaluation reader read (so the metrics accumulate exactly as in `allennlp evaluate`), and the
+    predictor formats the outputs (`WholeFilePredictor.predictions_from_outputs`); the file
     is written to `output_path.partial` and renamed when complete. The instances are those the
     evaluation reader yields (a parser's reader leaves out sentences over `max_words`, logged by
     the reader): for every sentence of a file, use `allennlp predict`.
@@ -57,7 +61,13 @@ def evaluate_and_predict(
     model.get_metrics(reset=True)
     with torch.no_grad():
         for batch in Tqdm.tqdm(batches_of(instances, loader_params), desc="batches"):
-            outputs = predictor.predict_batch_instance([instances[i] for i in batch])
+            batch_instances = [instances[i] for i in batch]
+            # The model's own forward pass on the evaluation instances (gold fields kept, so
+            # the metrics accumulate); the predictor only formats the outputs (its own
+            # prediction path drops gold fields, e.g. the parser's heads).
+            outputs = sanitize(model.forward_on_instances(batch_instances))
+            if isinstance(predictor, WholeFilePredictor):
+                outputs = predictor.predictions_from_outputs(batch_instances, outputs)
             for index, output in zip(batch, outputs, strict=True):
                 predictions[index] = output
     metrics = model.get_metrics(reset=True)

@@ -18,11 +18,11 @@ class ConfigError(ConfigurationError):
 def _excepthook(
     kind: type[BaseException], error: BaseException, traceback: Optional[TracebackType]
 ) -> None:
-    from xlt_allennlp.data.errors import DataFormatError  # here: data/ imports common/
+    from xlt_allennlp.data.errors import DataFormatError, JsonInputError  # data/ imports common/
 
     if isinstance(error, ConfigError):
         print(f"error: {error.message}", file=sys.stderr)
-    elif isinstance(error, DataFormatError):  # says file, line and what was expected
+    elif isinstance(error, DataFormatError | JsonInputError):  # where, and what was expected
         print(f"error: {error}", file=sys.stderr)
     else:
         _previous_hook(kind, error, traceback)

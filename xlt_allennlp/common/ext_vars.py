@@ -13,6 +13,7 @@ from typing import Any
 
 from xlt_allennlp.common.encoders import absolute_encoder_paths
 from xlt_allennlp.common.errors import ConfigError
+from xlt_allennlp.common.ext_var_names import warn_about_mistyped_ext_vars
 
 EXT_VARS_KEY = "XLT_EXT_VARS"
 # What `args.required` raises in Jsonnet: `XLT_MISSING_EXT_VAR <name>: <hint>`.
@@ -31,8 +32,9 @@ def jsonnet_error_message(error: RuntimeError) -> str:
 def expose_ext_vars_to_jsonnet() -> None:
     """Wraps allennlp's Jsonnet evaluation: adds `XLT_EXT_VARS`, turns the error of a missing
     required ext var, and any other Jsonnet error (a config's `assert` on its ext vars, a syntax
-    error), into a one-line `ConfigError` instead of a Jsonnet stack trace, and makes
-    local encoder paths absolute (`absolute_encoder_paths`)."""
+    error), into a one-line `ConfigError` instead of a Jsonnet stack trace, warns about given
+    ext vars that look like mistyped names the config reads (`warn_about_mistyped_ext_vars`),
+    and makes local encoder paths absolute (`absolute_encoder_paths`)."""
     import allennlp.common.params as allennlp_params
 
     original = allennlp_params.evaluate_file
@@ -42,6 +44,7 @@ def expose_ext_vars_to_jsonnet() -> None:
     def evaluate_file(filename: str, **kwargs: Any) -> str:
         ext_vars = dict(kwargs.pop("ext_vars", None) or {})
         ext_vars.setdefault(EXT_VARS_KEY, json.dumps(ext_vars))
+        warn_about_mistyped_ext_vars(filename, ext_vars)
         try:
             return absolute_encoder_paths(original(filename, ext_vars=ext_vars, **kwargs))
         except RuntimeError as error:

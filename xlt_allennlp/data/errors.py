@@ -1,4 +1,6 @@
-"""Errors raised on malformed input files."""
+"""Errors raised on malformed input files, and on reader options that leave no input."""
+
+from xlt_allennlp.common.errors import ConfigError
 
 
 class DataFormatError(ValueError):
@@ -13,6 +15,27 @@ class DataFormatError(ValueError):
         self.line_number = line_number
         location = f"{path}:{line_number}" if line_number is not None else path
         super().__init__(f"{location}: {message}")
+
+
+class NothingLeftError(ConfigError, ValueError):
+    """A reader option left out every input of a file (a language list that matches none of its
+    labels, a `max_words` below every sentence's length, an empty dev hold-out). The message
+    names the file, the option and how to keep the inputs. At the command line it is printed as
+    one line (a `ConfigError`); it is also a `ValueError`, like `DataFormatError`, so a command
+    that reports a bad input file and goes on with the next (`evaluate-languages`) does so here.
+    """
+
+
+class JsonInputError(ValueError):
+    """A JSON-lines input that `allennlp predict` (without `--use-dataset-reader`) cannot use:
+    the message names the input by its number among the file's non-blank lines (allennlp reads
+    the file and skips blank lines itself; the predictor never sees the file name) and quotes
+    its beginning."""
+
+    def __init__(self, number: int, line: str, message: str) -> None:
+        quoted = line.strip()
+        quoted = quoted if len(quoted) <= 80 else quoted[:77] + "..."
+        super().__init__(f"JSON input {number} (non-blank line {number}): {message}: {quoted}")
 
 
 def iter_decoded_lines(path: str, encoding: str = "utf-8"):

@@ -1,5 +1,5 @@
+import logging
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
@@ -7,7 +7,11 @@ from tests import TINY_MBERT, TINY_XLMR
 from tests.classification.classification_runs import MLDOC_FIXTURES, MLDOC_LANGUAGES
 from xlt_allennlp.classification.dataset_readers import MldocReader
 from xlt_allennlp.classification.dataset_readers.text_pair import pair_lengths
+from xlt_allennlp.common import ConfigError
 from xlt_allennlp.data import DataFormatError
+from xlt_allennlp.data.errors import NothingLeftError
+
+READER_LOGGER = "xlt_allennlp.classification.dataset_readers.text_pair"
 
 
 def texts(instance) -> list[str]:
@@ -164,13 +168,40 @@ def test_errors_name_file_and_line(
     assert message in str(error.value)
 
 
-def test_skip_empty_skips_and_counts(tmp_path: Path) -> None:
+def test_skip_empty_skips_counts_and_warns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = write(tmp_path, "CCAT\tFine text.\nGCAT\t\nECAT\tMore text.\n")
-    with mock.patch("xlt_allennlp.classification.dataset_readers.text_pair.logger") as logger:
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
         instances = list(MldocReader(TINY_MBERT, skip_empty=True).read(path))
     assert [i["metadata"]["line"] for i in instances] == [1, 3]
-    (call,) = logger.info.call_args_list
-    assert call.args[1:] == ("mldoc", 2, path, " (skipped 1 empty documents)")
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING
+    assert record.getMessage() == (
+        f"{path}: kept 2 documents, skipped 1 with an empty text (reader option skip_empty=true)"
+    )
+
+
+def test_skip_empty_skipping_nothing_is_no_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path, "CCAT\tFine text.\nECAT\tMore text.\n")
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
+        assert len(list(MldocReader(TINY_MBERT, skip_empty=True).read(path))) == 2
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.INFO, f"{path}: kept 2 documents, skipped 0")
+    ]
+
+
+def test_skip_empty_leaving_nothing_is_a_one_line_error_naming_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "CCAT\t\nGCAT\t \n")
+    with pytest.raises(NothingLeftError) as error:
+        list(MldocReader(TINY_MBERT, skip_empty=True).read(path))
+    assert isinstance(error.value, ConfigError)
+    assert str(error.value) == (
+        f"{path}: 0 of 2 documents kept: every one has an empty text and the reader option "
+        "skip_empty=true skips those; is this the right file?"
+    )
 
 
 def test_latin1_files_read_with_encoding(tmp_path: Path) -> None:

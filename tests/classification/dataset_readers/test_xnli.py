@@ -1,6 +1,6 @@
 import json
+import logging
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from allennlp.data import Vocabulary
@@ -8,8 +8,11 @@ from allennlp.data import Vocabulary
 from tests import TINY_MBERT, TINY_XLMR
 from tests.classification.classification_runs import XNLI_FIXTURES, XNLI_LANGUAGES
 from xlt_allennlp.classification.dataset_readers import XnliReader
+from xlt_allennlp.common import ConfigError
 from xlt_allennlp.data import DataFormatError
+from xlt_allennlp.data.errors import NothingLeftError
 
+READER_LOGGER = "xlt_allennlp.classification.dataset_readers.text_pair"
 XNLI_HEADER = (
     "language\tgold_label\tsentence1_binary_parse\tsentence2_binary_parse\tsentence1_parse\t"
     "sentence2_parse\tsentence1\tsentence2\tpromptID\tpairID\tgenre\tlabel1\tlabel2\tlabel3\t"
@@ -69,7 +72,7 @@ def test_multinli_jsonl_and_tsv_layouts_read_the_same_pairs() -> None:
         assert one["metadata"]["line"] + 1 == other["metadata"]["line"]  # the TSV header
 
 
-def test_gold_label_dash_rows_are_skipped_and_counted() -> None:
+def test_gold_label_dash_rows_are_skipped_and_counted(caplog: pytest.LogCaptureFixture) -> None:
     path = str(XNLI_FIXTURES / "multinli_dev_matched.jsonl")
     dashes = [
         n
@@ -77,43 +80,67 @@ def test_gold_label_dash_rows_are_skipped_and_counted() -> None:
         if json.loads(line)["gold_label"] == "-"
     ]
     assert len(dashes) == 4
-    with mock.patch("xlt_allennlp.classification.dataset_readers.text_pair.logger") as logger:
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
         instances = list(XnliReader(TINY_MBERT).read(path))
     assert not set(dashes) & {instance["metadata"]["line"] for instance in instances}
-    (call,) = logger.info.call_args_list
-    assert call.args[1:] == (
-        "xnli",
-        90,
-        path,
-        " (skipped 4 with gold label '-' (no annotator majority))",
+    (record,) = caplog.records
+    assert record.levelno == logging.INFO  # no reader option left them out: no warning
+    assert record.getMessage() == (
+        f"{path}: kept 90 pairs, skipped 4 with gold label '-' (no annotator majority)"
     )
 
 
 @pytest.mark.parametrize("languages", [["de"], ["zh", "hi"], XNLI_LANGUAGES])
-def test_language_selection(languages: list[str]) -> None:
+def test_language_selection(languages: list[str], caplog: pytest.LogCaptureFixture) -> None:
     reader = XnliReader(TINY_XLMR, languages=languages)
-    instances = list(reader.read(str(XNLI_FIXTURES / "xnli.test.tsv")))
+    path = str(XNLI_FIXTURES / "xnli.test.tsv")
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
+        instances = list(reader.read(path))
     assert len(instances) == 30 * len(languages)
+    (record,) = caplog.records
+    others = 30 * (len(XNLI_LANGUAGES) - len(languages))
+    if others:  # the reader option left pairs out: a warning with the counts
+        assert record.levelno == logging.WARNING
+        assert record.getMessage() == (
+            f"{path}: kept {len(instances)} pairs, skipped {others} in other languages "
+            f"(reader option languages={','.join(languages)})"
+        )
+    else:
+        assert record.levelno == logging.INFO
+        assert record.getMessage() == f"{path}: kept {len(instances)} pairs, skipped 0"
     assert {instance["metadata"]["language"] for instance in instances} == set(languages)
     assert all(
         [t.text for t in instance["tokens"].tokens].count("</s>") == 3 for instance in instances
     )
 
 
-def test_for_language_copies_the_reader() -> None:
+def test_for_language_copies_the_reader(caplog: pytest.LogCaptureFixture) -> None:
     reader = XnliReader(TINY_MBERT)
     german = reader.for_language("de")
     assert reader.languages is None and german.languages == ("de",)
-    instances = list(german.read(str(XNLI_FIXTURES / "xnli.dev.tsv")))
-    assert {instance["metadata"]["language"] for instance in instances} == {"de"}
-
-
-def test_language_missing_from_the_file_is_an_error() -> None:
     path = str(XNLI_FIXTURES / "xnli.dev.tsv")
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
+        instances = list(german.read(path))
+    assert {instance["metadata"]["language"] for instance in instances} == {"de"}
+    # The command chose the language (`de=xnli.dev.tsv`), not a reader option: no warning.
+    (record,) = caplog.records
+    assert record.levelno == logging.INFO
+    assert record.getMessage() == f"{path}: kept 15 pairs, skipped 105 in other languages"
     with pytest.raises(DataFormatError) as error:
-        list(XnliReader(TINY_MBERT, languages=["sw"]).read(path))
+        list(reader.for_language("sw").read(path))
     assert str(error.value) == (
-        f"{path}: no pairs in language(s) sw; languages in the file: ar de en es fr hi ru zh"
+        f"{path}: no pairs in language sw; languages in the file: ar de en es fr hi ru zh"
+    )
+
+
+def test_languages_leaving_nothing_is_a_one_line_error_naming_the_option() -> None:
+    path = str(XNLI_FIXTURES / "xnli.dev.tsv")
+    with pytest.raises(NothingLeftError) as error:
+        list(XnliReader(TINY_MBERT, languages=["sw"]).read(path))
+    assert isinstance(error.value, ConfigError)
+    assert str(error.value) == (
+        f"{path}: 0 of 120 pairs kept: none is in the reader option languages=sw; languages in "
+        "the file: ar de en es fr hi ru zh (languages=null keeps every language)"
     )
 
 
@@ -205,17 +232,33 @@ def test_undecodable_bytes_name_the_line(tmp_path: Path) -> None:
         list(XnliReader(TINY_MBERT).read(path))
 
 
-def test_skip_empty_skips_and_counts(tmp_path: Path) -> None:
+def test_skip_empty_skips_counts_and_warns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     lines = [
         XNLI_HEADER,
         xnli_row("de", "neutral", "Ein Mann.", "Eine Frau."),
         xnli_row("de", "neutral", "", "Eine Frau."),
     ]
     path = write(tmp_path, lines)
-    with mock.patch("xlt_allennlp.classification.dataset_readers.text_pair.logger") as logger:
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
         instances = list(XnliReader(TINY_MBERT, skip_empty=True).read(path))
     assert len(instances) == 1
-    assert logger.info.call_args.args[-1] == " (skipped 1 with an empty sentence)"
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING
+    assert record.getMessage() == (
+        f"{path}: kept 1 pairs, skipped 1 with an empty sentence (reader option skip_empty=true)"
+    )
+    caplog.clear()
+    full = write(tmp_path, lines[:2], "full.tsv")
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
+        assert len(list(XnliReader(TINY_MBERT, skip_empty=True).read(full))) == 1
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.INFO, f"{full}: kept 1 pairs, skipped 0")
+    ]
+    empty = write(tmp_path, [lines[0], lines[2]], "empty.tsv")
+    with pytest.raises(NothingLeftError, match=r"^.*empty.tsv: 0 of 1 pairs kept: .*skip_empty"):
+        list(XnliReader(TINY_MBERT, skip_empty=True).read(empty))
 
 
 def test_label_unknown_to_the_model_names_file_and_line(tmp_path: Path) -> None:

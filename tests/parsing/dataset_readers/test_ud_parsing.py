@@ -4,15 +4,18 @@ from pathlib import Path
 import pytest
 from allennlp.data import Vocabulary
 from allennlp.data.data_loaders import MultiProcessDataLoader
+from allennlp.data.dataset_readers.dataset_reader import WorkerInfo
 
 from tests import TINY_MBERT, UD_FIXTURES
 from tests.data.test_conllu import GOOD, write
-from xlt_allennlp.data.errors import DataFormatError
+from xlt_allennlp.common import ConfigError
+from xlt_allennlp.data.errors import DataFormatError, NothingLeftError
 from xlt_allennlp.data.token_indexers.first_subword_indexer import (
     PretrainedTransformerFirstSubwordIndexer,
 )
 from xlt_allennlp.parsing.dataset_readers import UdParsingReader
 
+READER_LOGGER = "xlt_allennlp.parsing.dataset_readers.ud_parsing"
 TWO_WORDS = "1\tThe\tthe\tDET\tDT\t_\t2\tdet\t_\t_\n2\tdog\tdog\tNOUN\tNN\t_\t0\troot\t_\t_\n"
 
 
@@ -84,28 +87,76 @@ def test_relation_unknown_to_the_model_names_file_and_line(tmp_path: Path) -> No
         instance.index_fields(vocab)
 
 
-def test_max_words_skips_long_sentences_and_reports_it(tmp_path: Path) -> None:
+def test_max_words_skips_long_sentences_and_warns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = write(tmp_path, GOOD)  # a 5-word and a 1-word sentence
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
-    logger = logging.getLogger("xlt_allennlp.parsing.dataset_readers.ud_parsing")
-    logger.addHandler(handler)
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    try:
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
         kept = list(UdParsingReader(max_words=3).read(path))
-        everything = list(UdParsingReader(max_words=None).read(path))
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
     assert [len(i["words"]) for i in kept] == [1]
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING
+    assert record.getMessage() == (
+        f"{path}: kept 1 sentences, skipped 1 with more than 3 words (reader option "
+        "max_words=3; null keeps every sentence)"
+    )
+
+
+@pytest.mark.parametrize("max_words", [None, 5])
+def test_no_warning_when_max_words_keeps_every_sentence(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, max_words: int | None
+) -> None:
+    path = write(tmp_path, GOOD)
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
+        everything = list(UdParsingReader(max_words=max_words).read(path))
     assert [len(i["words"]) for i in everything] == [5, 1]
-    skipped, all_kept = (record.getMessage() for record in records)
-    assert records[0].levelno == logging.WARNING
-    assert f"{path}: kept 1 sentences, skipped 1 with more than 3 words" in skipped
-    assert records[1].levelno == logging.INFO
-    assert f"{path}: kept 2 sentences, skipped 0" in all_kept
+    (record,) = caplog.records
+    assert record.levelno == logging.INFO
+    assert record.getMessage() == f"{path}: kept 2 sentences, skipped 0"
+
+
+def test_counts_are_per_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    long_path = write(tmp_path, GOOD)
+    short = write(tmp_path, TWO_WORDS, "short.conllu")
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
+        instances = list(UdParsingReader(max_words=3).read(f"{long_path},{short}"))
+    assert [len(i["words"]) for i in instances] == [1, 2]
+    assert [(r.levelno, r.getMessage().split(" (")[0]) for r in caplog.records] == [
+        (logging.WARNING, f"{long_path}: kept 1 sentences, skipped 1 with more than 3 words"),
+        (logging.INFO, f"{short}: kept 1 sentences, skipped 0"),
+    ]
+
+
+def test_max_words_leaving_nothing_is_a_one_line_error_naming_it(tmp_path: Path) -> None:
+    short = write(tmp_path, TWO_WORDS, "short.conllu")
+    with pytest.raises(NothingLeftError) as error:
+        list(UdParsingReader(max_words=1).read(short))
+    assert isinstance(error.value, ConfigError)
+    assert str(error.value) == (
+        f"{short}: 0 of 1 sentences kept: all are longer than max_words=1 words; raise the "
+        "reader option max_words, or set it to null to keep every sentence"
+    )
+
+
+@pytest.mark.parametrize("worker", [0, 1])
+def test_each_shard_skips_by_the_whole_file_and_only_the_first_reports(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, worker: int
+) -> None:
+    path = write(tmp_path, GOOD + "\n" + TWO_WORDS + "\n" + TWO_WORDS)  # 5, 1, 2, 2 words
+    reader = UdParsingReader(max_words=3)
+    reader._set_worker_info(WorkerInfo(num_workers=2, id=worker))
+    with caplog.at_level(logging.INFO, logger=READER_LOGGER):
+        lengths = [len(instance["words"]) for instance in reader.read(path)]
+    assert lengths == ([1, 2] if worker == 0 else [2])  # the kept sentences, dealt in turn
+    warning = (
+        f"{path}: kept 3 sentences, skipped 1 with more than 3 words (reader option "
+        "max_words=3; null keeps every sentence)"
+    )
+    assert [record.getMessage() for record in caplog.records] == ([warning] if worker == 0 else [])
+    short = write(tmp_path, TWO_WORDS, "short.conllu")
+    reader.max_words = 1
+    with pytest.raises(NothingLeftError, match="max_words=1"):  # in every shard
+        list(reader.read(short))
 
 
 def test_default_threshold_is_the_papers_140_words() -> None:

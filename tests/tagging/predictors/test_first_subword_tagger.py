@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from allennlp.predictors import Predictor
 
 from tests import EDGE_CASE_SENTENCES, PROJECT_ROOT, UD_FIXTURES, allennlp_cli
 from xlt_allennlp.data.conllu import read_conllu
-from xlt_allennlp.data.errors import DataFormatError
+from xlt_allennlp.data.errors import DataFormatError, JsonInputError
 from xlt_allennlp.data.labels import UPOS_TAGS
 
 
@@ -150,6 +151,8 @@ def test_archive_loads_from_another_directory(
 def test_bad_input_in_the_middle_leaves_no_complete_looking_output(
     pos_run: tuple[Path, dict], tmp_path: Path
 ) -> None:
+    # allennlp's own `predict` (a plugin cannot replace it): the predictor reads the whole file
+    # and makes every prediction before allennlp writes the first line.
     archive = str(pos_run[0] / "model.tar.gz")
     lines = (UD_FIXTURES / "en_dev.conllu").read_text(encoding="utf-8").split("\n")
     bad_line = len(lines) // 2
@@ -162,18 +165,43 @@ def test_bad_input_in_the_middle_leaves_no_complete_looking_output(
     with pytest.raises(DataFormatError, match=rf"{source}:{bad_line}: expected 10 tab-separated"):
         allennlp_cli("predict", archive, str(source), "--use-dataset-reader", "--silent",
                      "--output-file", str(output), "--batch-size", "4")  # fmt: skip
-    assert not output.exists()
-    # What was predicted before the bad line is kept, under another name.
-    predicted = len(list(read_conllu(str(output) + ".partial")))
-    assert 0 < predicted < len(list(read_conllu(str(UD_FIXTURES / "en_dev.conllu"))))
+    assert not output.exists() or output.read_text(encoding="utf-8") == ""
 
-    # JSON lines: invalid JSON, or an object without words, in the middle.
+    # JSON lines (read by allennlp batch by batch): invalid JSON, or an object without words,
+    # in the middle is reported with its number and quoted.
     bad_rows = [('{"words": ["a"', "not valid JSON"), ('{"text": "a b"}', 'needs "words"')]
     for bad, message in bad_rows:
         source = tmp_path / "broken.jsonl"
         rows = [json.dumps({"words": ["the", "dog"]})] * 5
-        source.write_text("\n".join([*rows[:3], bad, *rows[3:]]) + "\n", encoding="utf-8")
-        with pytest.raises(DataFormatError, match=rf"{source}:4: .*{message}"):
+        source.write_text("\n".join([*rows[:3], "", bad, *rows[3:]]) + "\n", encoding="utf-8")
+        expected = rf"^JSON input 4 \(non-blank line 4\): .*{message}.*: {re.escape(bad)}$"
+        with pytest.raises(JsonInputError, match=expected):
             allennlp_cli("predict", archive, str(source), "--silent", "--output-file",
                          str(output), "--batch-size", "2")  # fmt: skip
-        assert not output.exists()
+
+
+def test_every_prediction_is_made_before_the_first_line_is_written(
+    pos_run: tuple[Path, dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A failure in the model's forward pass on the last batch: nothing was written before it.
+    from allennlp.models import Model
+
+    archive = str(pos_run[0] / "model.tar.gz")
+    source = UD_FIXTURES / "en_dev.conllu"
+    sentences = len(list(read_conllu(str(source))))
+    calls = []
+    original = Model.forward_on_instances
+
+    def failing_on_last_batch(self: Model, instances: list) -> list:
+        calls.append(len(instances))
+        if sum(calls) >= sentences:
+            raise RuntimeError("out of memory (simulated)")
+        return original(self, instances)
+
+    monkeypatch.setattr(Model, "forward_on_instances", failing_on_last_batch)
+    output = tmp_path / "pred.conllu"
+    with pytest.raises(RuntimeError, match="simulated"):
+        allennlp_cli("predict", archive, str(source), "--use-dataset-reader", "--silent",
+                     "--output-file", str(output), "--batch-size", "4")  # fmt: skip
+    assert len(calls) > 1 and sum(calls) == sentences  # batches of 4, the last one failed
+    assert output.read_text(encoding="utf-8") == ""

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from allennlp.data import DatasetReader, Instance
 
-from xlt_allennlp.classification.dataset_readers.text_pair import TextPairReader, log_counts
+from xlt_allennlp.classification.dataset_readers.text_pair import TextPairReader
 from xlt_allennlp.data.data_files import read_each
 from xlt_allennlp.data.errors import DataFormatError, iter_decoded_lines
 from xlt_allennlp.data.labels import MLDOC_LABELS
@@ -30,7 +30,9 @@ class MldocReader(TextPairReader):
     bytes literal (`b'...'`, as MLDoc's generation script does under Python 3) is decoded.
 
     Errors name file and line: a line without a tab, an unknown label, an empty document (or
-    `skip_empty: true` skips and counts them), undecodable bytes, an empty file. For prediction
+    `skip_empty: true` skips them: each file's kept and skipped counts are logged, a warning
+    when any was skipped, and a file of only empty documents is an error), undecodable bytes,
+    an empty file. For prediction
     (`ignore_gold`) a line may also be the text alone, or `<TAB>text`.
 
     ```jsonnet
@@ -71,9 +73,10 @@ class MldocReader(TextPairReader):
                 continue
             read += 1
             yield line_number, label, sentences
+        self.check_left(path, read, empty, "documents")
         if read == 0:
             raise DataFormatError(path, None, "no documents (`LABEL<TAB>text` lines) in the file")
-        log_counts("mldoc", path, read, [(empty, "empty documents")])
+        self.log_kept(path, read, "documents", [self.skipped_empty(empty, "text")])
 
     @staticmethod
     def _decode(text: str, path: str, line_number: int) -> str:

@@ -10,8 +10,9 @@ from allennlp.data.token_indexers import PretrainedTransformerIndexer, TokenInde
 from allennlp.data.tokenizers import PretrainedTransformerTokenizer
 
 from xlt_allennlp.common.encoders import require_encoder
-from xlt_allennlp.data.errors import DataFormatError
+from xlt_allennlp.data.errors import DataFormatError, NothingLeftError
 from xlt_allennlp.data.fields import LocatedLabelField
+from xlt_allennlp.data.input_filters import Skipped, log_kept
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +119,23 @@ class TextPairReader(DatasetReader):
             "their number is logged)",
         )
 
+    def skipped_empty(self, count: int, what: str) -> Skipped:
+        """The rows of a file that `skip_empty` left out, `what` being empty ("document")."""
+        return Skipped(count, f"with an empty {what}", "skip_empty=true")
+
+    def check_left(self, path: str, kept: int, empty: int, unit: str) -> None:
+        """A `NothingLeftError` when `skip_empty` left out every row of the file."""
+        if kept == 0 and empty:
+            raise NothingLeftError(
+                f"{path}: 0 of {empty} {unit} kept: every one has an empty text and the reader "
+                "option skip_empty=true skips those; is this the right file?"
+            )
+
+    def log_kept(self, path: str, kept: int, unit: str, skipped: Sequence[Skipped]) -> None:
+        """Logs what a file gave and what was left out, and why (a WARNING when a reader option
+        left anything out; see `xlt_allennlp.data.input_filters`)."""
+        log_kept(logger, self, path, kept, unit, skipped)
+
     def _pair_instance(
         self,
         first: str,
@@ -151,9 +169,3 @@ class TextPairReader(DatasetReader):
 
     def apply_token_indexers(self, instance: Instance) -> None:
         instance["tokens"].token_indexers = self._token_indexers  # type: ignore[attr-defined]
-
-
-def log_counts(name: str, path: str, read: int, skipped: Sequence[tuple[int, str]]) -> None:
-    """Logs how many instances a file gave and how many rows were skipped, and why."""
-    reasons = "; ".join(f"skipped {count} {why}" for count, why in skipped if count)
-    logger.info("%s: %d instances from %s%s", name, read, path, f" ({reasons})" if reasons else "")

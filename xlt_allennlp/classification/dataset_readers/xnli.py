@@ -10,9 +10,10 @@ from typing import Any, Optional
 
 from allennlp.data import DatasetReader, Instance
 
-from xlt_allennlp.classification.dataset_readers.text_pair import TextPairReader, log_counts
+from xlt_allennlp.classification.dataset_readers.text_pair import TextPairReader
 from xlt_allennlp.data.data_files import read_each
-from xlt_allennlp.data.errors import DataFormatError, iter_decoded_lines
+from xlt_allennlp.data.errors import DataFormatError, NothingLeftError, iter_decoded_lines
+from xlt_allennlp.data.input_filters import Skipped
 from xlt_allennlp.data.labels import NLI_LABELS
 
 # Column / key names of other releases, mapped to MultiNLI's: XNLI-MT's translated training
@@ -55,17 +56,18 @@ class XnliReader(TextPairReader):
 
     Rows without a language (MultiNLI) are in `default_language` ("en"). `languages` selects
     rows by language (default: all), e.g. `["de"]` for the German part of `xnli.test.tsv`; a file
-    with none of them is an error. Pairs with gold label `-` (no annotator majority, MultiNLI dev)
-    are skipped and their number is logged. For prediction (`ignore_gold`, set by the predictor)
-    the label column/key is neither needed nor read, and every pair is kept. The pair is fed to
-    the encoder as `[CLS] premise [SEP] hypothesis [SEP]`, truncated "longest first" to
-    `max_length` subwords, special tokens included. `labels` (default entailment, neutral,
-    contradiction) are the allowed labels and the model's label order; "contradictory" (XNLI-MT)
-    reads as "contradiction".
+    with none of them is an error naming the option. Pairs with gold label `-` (no annotator
+    majority, MultiNLI dev) are skipped. Each file's kept and skipped counts are logged: a
+    warning when a reader option (`languages`, `skip_empty`) left pairs out. For prediction
+    (`ignore_gold`, set by the predictor) the label column/key is neither needed nor read, and
+    every pair is kept. The pair is fed to the encoder as `[CLS] premise [SEP] hypothesis
+    [SEP]`, truncated "longest first" to `max_length` subwords, special tokens included.
+    `labels` (default entailment, neutral, contradiction) are the allowed labels and the model's
+    label order; "contradictory" (XNLI-MT) reads as "contradiction".
 
     Errors name file and line: missing columns or keys, a wrong number of fields, invalid JSON,
-    an unknown label, an empty sentence (or `skip_empty: true` skips and counts them),
-    undecodable bytes, an empty file.
+    an unknown label, an empty sentence (or `skip_empty: true` skips and counts them; a file of
+    only such pairs is an error), undecodable bytes, an empty file.
 
     ```jsonnet
     "dataset_reader": {"type": "xnli", "model_name": "bert-base-multilingual-cased",
@@ -89,6 +91,7 @@ class XnliReader(TextPairReader):
             raise ValueError("languages must be null (all) or a non-empty list")
         self._languages = tuple(languages) if languages is not None else None
         self._default_language = default_language
+        self._language_from_command = False
 
     @property
     def languages(self) -> Optional[tuple[str, ...]]:
@@ -98,6 +101,7 @@ class XnliReader(TextPairReader):
         """A copy of this reader that reads only `language` (used by `evaluate-languages`)."""
         reader = copy.copy(self)
         reader._languages = (language,)
+        reader._language_from_command = True
         return reader
 
     def _read(self, file_path: str) -> Iterable[Instance]:
@@ -144,21 +148,38 @@ class XnliReader(TextPairReader):
             read += 1
             yield row
         if read + no_consensus + empty == 0 and self._languages is not None:
-            present = " ".join(sorted(other_languages)) or "none"
-            raise DataFormatError(
-                path,
-                None,
-                f"no pairs in language(s) {' '.join(self._languages)}; languages in the file: "
-                f"{present}",
-            )
+            raise self._no_pairs_in_languages(path, other_languages)
+        self.check_left(path, read, empty, "pairs")
         if read == 0:
             raise DataFormatError(path, None, "no labelled sentence pairs in the file")
         skipped = [
-            (no_consensus, f"with gold label {NO_CONSENSUS!r} (no annotator majority)"),
-            (empty, "with an empty sentence"),
-            (sum(other_languages.values()), "in other languages"),
+            Skipped(no_consensus, f"with gold label {NO_CONSENSUS!r} (no annotator majority)"),
+            self.skipped_empty(empty, "sentence"),
+            Skipped(sum(other_languages.values()), "in other languages", self._languages_option),
         ]
-        log_counts("xnli", path, read, skipped)
+        self.log_kept(path, read, "pairs", skipped)
+
+    @property
+    def _languages_option(self) -> Optional[str]:
+        """`languages=de,fr` when the reader option chose the languages; None when a command
+        did (`for_language`), so leaving out the other languages is no warning."""
+        if self._languages is None or self._language_from_command:
+            return None
+        return f"languages={','.join(self._languages)}"
+
+    def _no_pairs_in_languages(self, path: str, other_languages: Counter[str]) -> Exception:
+        """The error for a file without a pair in the selected languages."""
+        present = " ".join(sorted(other_languages)) or "none"
+        languages = " ".join(self._languages or ())
+        if self._languages_option is None:
+            return DataFormatError(
+                path, None, f"no pairs in language {languages}; languages in the file: {present}"
+            )
+        return NothingLeftError(
+            f"{path}: 0 of {sum(other_languages.values())} pairs kept: none is in the reader "
+            f"option {self._languages_option}; languages in the file: {present} (languages=null "
+            "keeps every language)"
+        )
 
     def _rows(self, path: str) -> Iterator[NliRow]:
         lines = ((n, line) for n, line in iter_decoded_lines(path, self._encoding) if line.strip())

@@ -3,18 +3,17 @@
 import json
 
 from allennlp.common.util import JsonDict
-from allennlp.data import DatasetReader, Instance
-from allennlp.models import Model
+from allennlp.data import Instance
 from allennlp.predictors import Predictor
 
-from xlt_allennlp.common.predictors import prediction_reader
+from xlt_allennlp.common.predictors import WholeFilePredictor
 
 # Metadata of file input (read with --use-dataset-reader) copied to each prediction.
 _ECHOED = ("line", "language", "pair_id", "gold_label")
 
 
 @Predictor.register("transformer_classifier")
-class TransformerClassifierPredictor(Predictor):
+class TransformerClassifierPredictor(WholeFilePredictor):
     """Predictor for `transformer_classifier` models (their default predictor).
 
     Registered as `"transformer_classifier"`. Input: with `--use-dataset-reader`, a data file
@@ -28,9 +27,6 @@ class TransformerClassifierPredictor(Predictor):
     every row (XNLI's `-` rows included).
     """
 
-    def __init__(self, model: Model, dataset_reader: DatasetReader) -> None:
-        super().__init__(model, prediction_reader(dataset_reader))
-
     def _json_to_instance(self, json_dict: JsonDict) -> Instance:
         keys: tuple[str, ...] = getattr(self._dataset_reader, "json_keys", ())
         missing = [key for key in keys if not isinstance(json_dict.get(key), str)]
@@ -43,19 +39,12 @@ class TransformerClassifierPredictor(Predictor):
             **{key: json_dict[key] for key in keys}
         )
 
-    def predict_instance(self, instance: Instance) -> JsonDict:
-        return self.predict_batch_instance([instance])[0]
-
-    def predict_batch_instance(self, instances: list[Instance]) -> list[JsonDict]:
-        outputs = super().predict_batch_instance(instances)
-        results = []
-        for instance, output in zip(instances, outputs, strict=True):
-            result: JsonDict = {"label": output["label"], "probabilities": output["probabilities"]}
-            if "metadata" in instance:
-                metadata = instance["metadata"].metadata  # type: ignore[attr-defined]
-                result.update({key: metadata[key] for key in _ECHOED if key in metadata})
-            results.append(result)
-        return results
+    def prediction(self, instance: Instance, output: JsonDict) -> JsonDict:
+        result: JsonDict = {"label": output["label"], "probabilities": output["probabilities"]}
+        if "metadata" in instance:
+            metadata = instance["metadata"].metadata  # type: ignore[attr-defined]
+            result.update({key: metadata[key] for key in _ECHOED if key in metadata})
+        return result
 
     def dump_line(self, outputs: JsonDict) -> str:
         return json.dumps(outputs, ensure_ascii=False) + "\n"

@@ -1,7 +1,7 @@
 """UD dependency parsing from CoNLL-U files (Wu & Dredze 2019, section 4.5)."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Optional
 
 from allennlp.data import DatasetReader, Instance
@@ -11,8 +11,9 @@ from allennlp.data.tokenizers import Token
 
 from xlt_allennlp.data.conllu import ConlluSentence, read_conllu
 from xlt_allennlp.data.data_files import read_each
-from xlt_allennlp.data.errors import DataFormatError
+from xlt_allennlp.data.errors import DataFormatError, NothingLeftError
 from xlt_allennlp.data.fields import LocatedSequenceLabelField
+from xlt_allennlp.data.input_filters import Skipped, log_kept
 from xlt_allennlp.data.labels import ACCEPTED_UPOS, UD_RELATIONS, UPOS_TAGS, upos_v2
 from xlt_allennlp.data.sentence_file_reader import SentenceFileReader
 
@@ -36,7 +37,9 @@ class UdParsingReader(SentenceFileReader):
       UPOS tags are the `pos` labels (UD v1's `CONJ` reads as `CCONJ`).
     - `max_words` (default 140, the paper's evaluation threshold): longer sentences are skipped,
       and how many were kept and skipped is logged for every file (a warning when any was
-      skipped). `null` keeps every sentence. Predictors always keep every sentence.
+      skipped; in a sharded run, by the first shard only); a file with no sentence left is a
+      `NothingLeftError` naming the option. `null` keeps every sentence. Predictors always
+      keep every sentence.
 
     Files without heads (HEAD ``_`` everywhere) give instances for prediction only; with
     `ignore_gold` (set by the predictor) HEAD, DEPREL and the UPOS check are not read at all, so
@@ -74,23 +77,28 @@ class UdParsingReader(SentenceFileReader):
         self.max_words = max_words
 
     def _read(self, file_path: str) -> Iterable[Instance]:
+        for sentence in self.shard_iterable(read_each(file_path, self._kept_sentences)):
+            yield self._sentence_instance(sentence)
+
+    def _kept_sentences(self, path: str) -> Iterator[ConlluSentence]:
+        """The sentences of one file within `max_words`; their counts logged at the end. Every
+        shard of a sharded run goes through the whole file, so each knows the file's counts."""
         kept = skipped = 0
-        sentences = read_each(file_path, lambda path: read_conllu(path, self._encoding))
-        for sentence in self.shard_iterable(sentences):
+        for sentence in read_conllu(path, self._encoding):
             if self.max_words is not None and len(sentence.words) > self.max_words:
                 skipped += 1
                 continue
             kept += 1
-            yield self._sentence_instance(sentence)
-        shard = ""
-        if self._worker_info is not None or self._distributed_info is not None:
-            shard = " (this worker's shard)"
-        limit = f" with more than {self.max_words} words" if self.max_words is not None else ""
-        message = f"{file_path}{shard}: kept {kept} sentences, skipped {skipped}{limit}"
-        if skipped:
-            logger.warning("%s (reader option max_words; null keeps every sentence)", message)
-        else:
-            logger.info(message)
+            yield sentence
+        if kept == 0:
+            raise NothingLeftError(
+                f"{path}: 0 of {skipped} sentences kept: all are longer than "
+                f"max_words={self.max_words} words; raise the reader option max_words, or set it "
+                "to null to keep every sentence"
+            )
+        limit = f"with more than {self.max_words} words"
+        reason = Skipped(skipped, limit, f"max_words={self.max_words}", "null keeps every sentence")
+        log_kept(logger, self, path, kept, "sentences", [reason])
 
     def _sentence_instance(self, sentence: ConlluSentence) -> Instance:
         """An instance from a CoNLL-U sentence; its labels remember their lines for errors."""

@@ -48,7 +48,7 @@ class TransformerBiaffineParserPredictor(FormattedPredictor):
                 raise ValueError(f"'pos' has {len(pos)} tags for {len(words)} words: {json_dict}")
         return self._dataset_reader.text_to_instance(words, pos)  # type: ignore[call-arg]
 
-    def predict_batch_instance(self, instances: list[Instance]) -> list[JsonDict]:
+    def prepare(self, instances: list[Instance]) -> None:
         # Gold trees are not needed to predict, and UPOS only by a Z+POS model: dropping them
         # lets inputs with and without these columns share a batch.
         uses_pos = getattr(self._model, "_pos_tag_embedding", None) is not None
@@ -63,9 +63,8 @@ class TransformerBiaffineParserPredictor(FormattedPredictor):
                     "this parser embeds gold UPOS tags (Z+POS): every input needs them (a "
                     f"filled UPOS column or a 'pos' list); missing for {' '.join(words[:10])!r}"
                 )
-        return super().predict_batch_instance(instances)
 
-    def prediction(self, metadata: dict[str, Any], output: JsonDict) -> JsonDict:
+    def word_prediction(self, metadata: dict[str, Any], output: JsonDict) -> JsonDict:
         result: JsonDict = {
             "words": metadata["words"],
             "pos": metadata.get("pos"),

@@ -34,7 +34,7 @@ class FirstSubwordTaggerPredictor(FormattedPredictor):
     def _json_to_instance(self, json_dict: JsonDict) -> Instance:
         return self._dataset_reader.text_to_instance(self.json_words(json_dict))  # type: ignore[call-arg]
 
-    def prediction(self, metadata: dict[str, Any], output: JsonDict) -> JsonDict:
+    def word_prediction(self, metadata: dict[str, Any], output: JsonDict) -> JsonDict:
         result: JsonDict = {"words": metadata["words"], "tags": output["tags"]}
         for key in ("conllu", "tag_column", "conll", "prefix_lines"):
             if key in metadata:
