@@ -45,7 +45,7 @@ def test_configs_are_the_papers_recipe_and_require_data_paths(
     optimizer = params["trainer"]["optimizer"]
     assert optimizer["type"] == "adamw"
     assert optimizer["betas"] == [0.9, 0.999] and optimizer["weight_decay"] == 0.01
-    assert params["data_loader"]["batch_sampler"]["type"] == "bucket"
+    assert params["data_loader"]["batch_sampler"]["type"] == "subword_bucket"
 
 
 @pytest.mark.parametrize("config", FIXTURE_CONFIG_FILES, ids=lambda path: path.name)

@@ -46,6 +46,7 @@ local test_path = args.str('test_path', '');
     layer: args.json('layer', -1),
   },
   trainer: {
+    type: 'exact_resume_gradient_descent',
     num_epochs: args.json('epochs', 100),  // an upper bound: training stops on the lr
     cuda_device: args.json('cuda_device', -1),
     validation_metric: '+accuracy',

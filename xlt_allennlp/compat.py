@@ -2,7 +2,8 @@
 
 Applied once, on `import xlt_allennlp`. Every patch has a one-line reason and a test in
 tests/test_compat.py that fails without it. (Components that replace allennlp's are registered
-by their own modules, e.g. `reduce_on_plateau` in `xlt_allennlp.training`; the ext-var machinery
+under the package's own names by their own modules, e.g. `torch2_reduce_on_plateau` in
+`xlt_allennlp.training`; the ext-var machinery
 of the configs is in `xlt_allennlp.common.ext_vars`.)
 
 The private allennlp / allennlp-models / torch names the package relies on are listed in

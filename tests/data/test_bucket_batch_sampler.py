@@ -28,7 +28,10 @@ def test_buckets_by_subwords_not_words() -> None:
     subwords = [padded_length(instance["tokens"]) for instance in instances]
     assert subwords == [subwords[0], 6, 10, 6] and subwords[0] > 10  # 2 words, many subwords
     sampler = BatchSampler.from_params(
-        Params({"type": "bucket", "batch_size": 2, "sorting_keys": ["tokens"], "padding_noise": 0})
+        Params(
+            {"type": "subword_bucket", "batch_size": 2, "sorting_keys": ["tokens"],
+             "padding_noise": 0}
+        )  # fmt: skip
     )
     assert isinstance(sampler, SubwordBucketBatchSampler)
     # By words (allennlp's sampler) the 2-word sentence would come first and be batched with a

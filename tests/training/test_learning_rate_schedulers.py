@@ -125,8 +125,8 @@ def test_allennlp_reduce_on_plateau_builds_and_reduces() -> None:
     # `reduce_on_plateau` raises TypeError (`verbose`) on torch 2.x.
     parameter = torch.nn.Parameter(torch.zeros(1))
     optimizer = torch.optim.SGD([parameter], lr=1.0)
-    params = Params({"type": "reduce_on_plateau", "mode": "max", "factor": 0.5, "patience": 0,
-                     "verbose": True})  # fmt: skip
+    params = Params({"type": "torch2_reduce_on_plateau", "mode": "max", "factor": 0.5,
+                     "patience": 0, "verbose": True})  # fmt: skip
     scheduler = LearningRateScheduler.from_params(params=params, optimizer=optimizer)
     for score in (0.5, 0.6, 0.6, 0.4):  # improve, improve, no, no
         scheduler.step(score)

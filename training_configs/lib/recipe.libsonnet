@@ -146,14 +146,14 @@ local soft_only = [
     seq2vec_encoder: { type: 'first_token_pooler', model_name: $.encoder },
   },
 
-  // Length-bucketed batches: little compute goes to padding.
+  // Batches bucketed by subword length: little compute goes to padding.
   data_loaders: {
     data_loader: {
-      batch_sampler: { type: 'bucket', batch_size: $.batch_size, sorting_keys: ['tokens'] },
+      batch_sampler: { type: 'subword_bucket', batch_size: $.batch_size, sorting_keys: ['tokens'] },
     },
     validation_data_loader: {
       batch_sampler: {
-        type: 'bucket', batch_size: $.batch_size, sorting_keys: ['tokens'], shuffle: false,
+        type: 'subword_bucket', batch_size: $.batch_size, sorting_keys: ['tokens'], shuffle: false,
       },
     },
   },
@@ -183,6 +183,8 @@ local soft_only = [
     if value == 'none' then null else std.parseJson(value),
 
   trainer(validation_metric, head_lr_default=null):: {
+    // allennlp's trainer whose checkpoints keep the random generators' states (exact --recover).
+    type: 'exact_resume_gradient_descent',
     num_epochs: args.json('epochs', if feature then 100 else 4),
     cuda_device: args.json('cuda_device', -1),
     // `amp=true`: automatic mixed precision on the GPU (torch autocast + gradient scaling).

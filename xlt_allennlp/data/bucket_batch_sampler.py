@@ -1,4 +1,4 @@
-"""allennlp's `bucket` batch sampler, bucketing by the padded length the model computes on."""
+"""A bucket batch sampler that buckets by the padded length the model computes on (subwords)."""
 
 from allennlp.data import Instance
 from allennlp.data.fields import Field, TextField
@@ -15,17 +15,17 @@ def padded_length(field: Field) -> int:
     return max(field.get_padding_lengths().values(), default=len(field))
 
 
-@BatchSampler.register("bucket", exist_ok=True)
+@BatchSampler.register("subword_bucket")
 class SubwordBucketBatchSampler(BucketBatchSampler):
-    """Registered as `"bucket"` (replacing allennlp's, same parameters): instances are sorted
-    by `padded_length` of the `sorting_keys` fields instead of `len(field)`. For word-level
-    tasks `len` counts words, while the encoder pads subwords, and a word is 1 to 10 of them:
+    """Registered as `"subword_bucket"`: allennlp's `bucket` sampler (same parameters), with
+    instances sorted by `padded_length` of the `sorting_keys` fields instead of `len(field)`.
+    For word-level tasks `len` counts words, while the encoder pads subwords, a word is 1 to 10:
     on English GUM with batch 32, word buckets pad to 1.32-1.41x the real subwords, subword
     buckets to 1.12x (tiny fixture / multilingual-e5-small vocabularies). The instances are
     indexed before the loader samples batches, so the lengths are at hand.
 
     ```jsonnet
-    "data_loader": {"batch_sampler": {"type": "bucket", "batch_size": 32,
+    "data_loader": {"batch_sampler": {"type": "subword_bucket", "batch_size": 32,
                                       "sorting_keys": ["tokens"]}}
     ```
     """

@@ -111,15 +111,20 @@ class ReduceOnValidationPlateau(_PyTorchLearningRateSchedulerWithMetricsWrapper)
         )
 
 
-@LearningRateScheduler.register("reduce_on_plateau", exist_ok=True)
+@LearningRateScheduler.register("torch2_reduce_on_plateau")
 class ReduceOnPlateau(ReduceOnPlateauLearningRateScheduler):
-    """allennlp's `reduce_on_plateau`, buildable on torch 2.x.
+    """Registered as `"torch2_reduce_on_plateau"`: allennlp's `reduce_on_plateau` (same
+    parameters), buildable on torch 2.x.
 
     allennlp 2.10 passes `verbose=` to torch's `ReduceLROnPlateau`, which torch 2.x removed, so
-    every config with `"type": "reduce_on_plateau"` failed with a TypeError. Registered under
-    allennlp's own name (`exist_ok=True`, as allennlp-models replaces components) with the same
-    parameters; `verbose` is accepted and ignored. Our configs use
-    `reduce_on_validation_plateau` (above).
+    a config with `"type": "reduce_on_plateau"` fails with a TypeError on this stack; replace the
+    type by `"torch2_reduce_on_plateau"` (`verbose` is accepted and ignored). The package's own
+    configs use `reduce_on_validation_plateau` (above).
+
+    ```jsonnet
+    "learning_rate_scheduler": {"type": "torch2_reduce_on_plateau", "mode": "max",
+                                "factor": 0.5, "patience": 0}
+    ```
     """
 
     def __init__(

@@ -40,10 +40,12 @@ def set_rng_state(state: dict[str, Any]) -> None:
             torch.cuda.set_rng_state_all(state["cuda"])
 
 
-@Trainer.register("gradient_descent", constructor="from_partial_objects", exist_ok=True)
+@Trainer.register("exact_resume_gradient_descent", constructor="from_partial_objects")
 class RecoverableGradientDescentTrainer(GradientDescentTrainer):
-    """allennlp's `"gradient_descent"` trainer (registered under its name: the trainer of every
-    config that names none), whose checkpoints also hold the random number generators' states.
+    """Registered as `"exact_resume_gradient_descent"`: allennlp's `"gradient_descent"` trainer
+    (same parameters), whose checkpoints also hold the random number generators' states. The
+    package's configs use it (`training_configs/lib/recipe.libsonnet`); a config of yours gets it
+    with `"trainer": {"type": "exact_resume_gradient_descent", ...}`.
 
     Why: allennlp 2.10 replays the data loading of the epochs a recovered run skips, so that its
     generators advance as in the uninterrupted run, but the replay runs no forward pass (dropout
