@@ -33,6 +33,7 @@ SHARED_RUN_FILES = {
     "tests/tagging/models/test_first_subword_tagger.py": "pos_run",
     "tests/tagging/predictors/test_first_subword_tagger.py": "pos_run",
     "tests/commands/test_evaluate_languages.py": "pos_run",
+    "tests/training/test_weight_averaging.py": "pos_run",
     "tests/tagging/models/test_ner_tagger.py": "ner_run",
     "tests/tagging/predictors/test_ner_predictions.py": "ner_run",
     "tests/classification/test_evaluate_classification.py": "classification_runs",

@@ -213,7 +213,8 @@ def test_selection_follows_the_source_dev_score_not_a_target_score(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Points marked done by hand: A has the best source dev score, B the best last-epoch dev,
-    test (target) and target-language scores; A is selected and only A is evaluated."""
+    test (target) and target-language scores; A is selected, every point is evaluated, and the
+    selection report puts B's target score beside A's as the (upper-bound) oracle."""
     grid = {"lr": [1e-3, 2e-3]}
     a1, a2, b1, b2 = _points(grid, [1, 2])
     for point, dev, target in [(a1, 0.80, 0.4), (a2, 0.78, 0.5), (b1, 0.75, 0.9), (b2, 0.76, 0.9)]:
@@ -233,7 +234,16 @@ def test_selection_follows_the_source_dev_score_not_a_target_score(
             env.setenv(name, value)
         outcome = grid_search(CONFIG, str(tmp_path), grid=grid, seeds=[1, 2], evaluate=["x"])
     assert outcome.selection is not None and outcome.selection.settings == {"lr": 1e-3}
-    assert evaluated == [str(tmp_path / point.name / "model.tar.gz") for point in (a1, a2)]
+    assert evaluated == [str(tmp_path / p.name / "model.tar.gz") for p in (a1, a2, b1, b2)]
+    selection = json.loads((tmp_path / "selection.json").read_text())
+    assert selection["selected"] == "lr=0.001" and selection["metric"] == "accuracy"
+    (de,) = [row for row in selection["rows"] if row["language"] == "de"]
+    assert de["selected"] == pytest.approx(0.45) and de["oracle"] == pytest.approx(0.9)
+    assert de["gap"] == pytest.approx(0.45) and de["oracle_settings"] == "lr=0.002"
+    assert de["oracle_kind"].startswith("upper bound")
+    assert de["spearman"] is None  # two settings: no rank correlation
+    assert (tmp_path / "selection.png").stat().st_size > 0
+    assert "| de | 45.0 | 90.0* | 45.0 |" in (tmp_path / "selection.md").read_text()
     report = _grid_json(tmp_path)
     assert report["selected"]["name"] == "lr=0.001" and report["complete"]
     assert report["selected"]["dev_score"] == pytest.approx(0.79)
@@ -291,7 +301,7 @@ def test_shards_cover_every_point_exactly_once(
     assert by_shard == [names[0::2], names[1::2]]
     assert sorted(by_shard[0] + by_shard[1]) == sorted(names)
     assert _grid_json(tmp_path)["selected"]["name"] == "lr=0.5"
-    assert evaluated == [str(tmp_path / "lr=0.5" / "model.tar.gz")]
+    assert evaluated == [str(tmp_path / name / "model.tar.gz") for name in names]
     assert [point.name for point in shard_points(_points(grid), (1, 2))] == names[1::2]
 
 
@@ -305,7 +315,7 @@ def test_points_and_evaluation_show_one_progress_bar_each(
     grid_search(CONFIG, str(tmp_path), grid=grid, seeds=[1, 2], evaluate=["x"])
     captured = capsys.readouterr()
     assert f"{TRAINING}: 100%" in captured.err and "6/6" in captured.err  # allennlp's Tqdm
-    assert f"{EVALUATING}: 100%" in captured.err and "2/2" in captured.err
+    assert f"{EVALUATING}: 100%" in captured.err and "6/6" in captured.err
     assert "[6/6] lr=0.3,seed=2: done" in captured.out  # the line per point stays
 
 

@@ -5,13 +5,15 @@ import glob
 import logging
 import os
 import re
+from collections.abc import Callable
 from copy import deepcopy
+from functools import partial
 from typing import Any
 
 from allennlp.commands.subcommand import Subcommand
 from allennlp.common import Params, Tqdm
 from allennlp.common.util import prepare_environment
-from allennlp.data import DataLoader
+from allennlp.data import DataLoader, Vocabulary
 from allennlp.evaluation import Evaluator
 from allennlp.models.archival import load_archive
 from allennlp.predictors import Predictor
@@ -86,6 +88,26 @@ def main_metrics(validation_metric: str | list[str]) -> list[str]:
     return metrics
 
 
+class LanguageLoaders:
+    """The data loaders of evaluated files, kept so that several models of one config (the
+    points of a grid) read each file once: a loader keeps its instances after the first pass
+    (allennlp's multi-process loader without `max_instances_in_memory`) and is reused for a model
+    with an equal vocabulary; a model with another vocabulary gets a new loader."""
+
+    def __init__(self) -> None:
+        self._loaders: dict[tuple[str, str], tuple[DataLoader, Vocabulary]] = {}
+
+    def get(
+        self, language: str, path: str, vocab: Vocabulary, build: Callable[[], DataLoader]
+    ) -> DataLoader:
+        cached = self._loaders.get((language, path))
+        if cached is None or cached[1] != vocab:
+            loader = build()
+            loader.index_with(vocab)
+            self._loaders[(language, path)] = (loader, vocab)
+        return self._loaders[(language, path)][0]
+
+
 class LanguagesNotEvaluated(ConfigError):
     """Some languages could not be evaluated (the others were, and their results written)."""
 
@@ -101,13 +123,16 @@ def evaluate_languages(
     batch_size: int | None = None,
     overrides: str | dict[str, Any] = "",
     predictions_dir: str | None = None,
+    loaders: LanguageLoaders | None = None,
+    print_table: bool = True,
 ) -> LanguageResults:
     """Evaluates an archived model (loaded once) on every (language, file), the source
     language first and the others sorted; prints the table and, with `output_file`, writes it
     as JSON, CSV and Markdown. A language whose file is missing or cannot be read is reported
     and the others are still evaluated; then `LanguagesNotEvaluated` is raised. With
     `predictions_dir`, the same forward passes also write each language's predictions there
-    (`predictions_path`; `language_predictions.evaluate_and_predict`)."""
+    (`predictions_path`; `language_predictions.evaluate_and_predict`). `loaders` keeps the
+    files' instances for the next model evaluated with it (`LanguageLoaders`)."""
     pairs = sorted(parse_inputs(inputs), key=lambda pair: (pair[0] != source_language, pair[0]))
     explicit = {item.partition("=")[0] for item in inputs if "=" in item}
     archive = load_archive(archive_file, cuda_device=cuda_device, overrides=overrides)
@@ -120,6 +145,7 @@ def evaluate_languages(
     loader_params = config.get("validation_data_loader", None) or config.get("data_loader")
     scores: dict[str, dict[str, float]] = {}
     errors: dict[str, str] = {}
+    loaders = loaders if loaders is not None else LanguageLoaders()
     for language, path in Tqdm.tqdm(pairs, desc="languages"):
         logger.info("Evaluating %s on %s", language, path)
         params = deepcopy(loader_params)
@@ -137,9 +163,8 @@ def evaluate_languages(
                 output_path = predictions_path(predictions_dir, language, path)
                 values = evaluate_and_predict(model, predictor, reader, path, params, output_path)
             else:
-                data_loader = DataLoader.from_params(params=params, reader=reader, data_path=path)
-                data_loader.index_with(model.vocab)
-                values = evaluator(model, data_loader)
+                build = partial(DataLoader.from_params, params, reader=reader, data_path=path)
+                values = evaluator(model, loaders.get(language, path, model.vocab, build))
         except (OSError, ValueError, RuntimeError) as error:  # DataFormatError is a ValueError
             logger.error("Could not evaluate %s (%s): %s", language, path, error)
             errors[language] = str(error)
@@ -151,7 +176,8 @@ def evaluate_languages(
         validation_metric = config.get("trainer", {}).get("validation_metric", "-loss")
         metrics = main_metrics(validation_metric)
     results = LanguageResults(scores, metrics, source_language, errors)
-    print(results.markdown(), flush=True)
+    if print_table:
+        print(results.markdown(), flush=True)
     if output_file:
         paths = results.write(output_file, archive=archive_file)
         logger.info("Wrote %s", ", ".join(paths))

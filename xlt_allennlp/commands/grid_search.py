@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import shutil
+import statistics
 import time
 import traceback
 from collections.abc import Iterator
@@ -43,7 +44,11 @@ from allennlp.common.checks import ConfigurationError
 from allennlp.models.archival import CONFIG_NAME
 from allennlp.training.checkpointer import Checkpointer
 
-from xlt_allennlp.commands.evaluate_languages import evaluate_languages, metric_list
+from xlt_allennlp.commands.evaluate_languages import (
+    LanguageLoaders,
+    evaluate_languages,
+    metric_list,
+)
 from xlt_allennlp.commands.grid_claims import Claims
 from xlt_allennlp.commands.grid_points import (
     Point,
@@ -56,23 +61,30 @@ from xlt_allennlp.commands.grid_points import (
 )
 from xlt_allennlp.commands.grid_report import write_report
 from xlt_allennlp.commands.grid_selection import (
+    ARCHIVE,
     FAILURE,
     Objective,
     PointResult,
     Selection,
+    group_scores,
     read_point,
     select,
 )
 from xlt_allennlp.commands.language_results import LanguageResults
 from xlt_allennlp.commands.seed_results import SeedResults
+from xlt_allennlp.commands.selection_report import SelectionReport, SettingsScores
 from xlt_allennlp.common.errors import ConfigError
+from xlt_allennlp.training.weight_averaging import average_archives
 
 logger = logging.getLogger(__name__)
 
 SELECTED_RESULTS = "selected_languages.json"  # with .csv and .md beside it
+SELECTION_REPORT = "selection.json"  # with .csv, .md and .png beside it
+POINT_RESULTS = "languages.json"  # each point's scores on the --evaluate files, in its directory
+POINT_TARGET_DEV = "target_dev.json"  # each point's scores on the --target-dev files
 # The progress bars: over this shard's points, and over the selected models evaluated.
 TRAINING = "grid-search: points"
-EVALUATING = "grid-search: evaluating selected models"
+EVALUATING = "grid-search: evaluating points"
 
 
 class PointsFailed(ConfigError):
@@ -84,6 +96,7 @@ class GridSearchResult:
     results: list[PointResult]  # every point of the grid, in grid order
     selection: Selection | None
     evaluation: LanguageResults | SeedResults | None = None
+    report: SelectionReport | None = None
 
 
 @contextmanager
@@ -209,29 +222,125 @@ def _run_points(
     return failures
 
 
-def evaluate_selection(
-    selection: Selection, inputs: list[str], output_file: str, **options: Any
-) -> LanguageResults | SeedResults:
-    """Evaluates the selected model of every seed on the target-language files (each into its
-    point's `languages.json`) and writes `output_file` (+ .csv, .md): the one model's table or,
-    with seeds, mean ± std per language."""
+def evaluate_points(
+    results: list[PointResult], inputs: list[str], table: str | None, **options: Any
+) -> dict[str, LanguageResults]:
+    """Every done point on every file of `inputs` (one model load per point; each file read
+    once for all of them, `LanguageLoaders`), with `table`, each point's table written into its
+    directory under that name; by point name."""
+    done = [result for result in results if result.status == "done"]
+    loaders = LanguageLoaders()
     per_point: dict[str, LanguageResults] = {}
-    selected = list(zip(selection.results, selection.archives, strict=True))
-    progress = Tqdm.tqdm(selected, desc=EVALUATING, unit=" models")
-    for result, archive in progress:
+    progress = Tqdm.tqdm(done, desc=EVALUATING, unit=" models")
+    for result in progress:
         progress.set_postfix_str(result.point.name, refresh=False)
-        own_table = os.path.join(result.directory, "languages.json")
         per_point[result.point.name] = evaluate_languages(
-            archive, inputs, output_file=own_table, **options
+            os.path.join(result.directory, ARCHIVE),
+            inputs,
+            output_file=None if table is None else os.path.join(result.directory, table),
+            loaders=loaders,
+            print_table=False,
+            **options,
         )
+    return per_point
+
+
+def selected_table(
+    selection: Selection, per_point: dict[str, LanguageResults], output_file: str
+) -> LanguageResults | SeedResults:
+    """The selected settings' table (one model, or mean ± std over its seeds), printed and
+    written to `output_file` (+ .csv, .md)."""
+    chosen = {r.point.name: per_point[r.point.name] for r in selection.results}
     extra = {"selected": selection.results[0].point.group, "archives": selection.archives}
-    if len(per_point) == 1:
-        evaluation: LanguageResults | SeedResults = next(iter(per_point.values()))
-    else:
-        evaluation = SeedResults(per_point)
-        print(evaluation.markdown(), flush=True)
+    evaluation: LanguageResults | SeedResults = (
+        next(iter(chosen.values())) if len(chosen) == 1 else SeedResults(chosen)
+    )
+    print(evaluation.markdown(), flush=True)
     evaluation.write(output_file, **extra)
     return evaluation
+
+
+def uniform_soups(
+    directory: str, results: list[PointResult], inputs: list[str], **options: Any
+) -> dict[str, float] | None:
+    """For each seed with two or more done points, the uniform average of their weights
+    (`DIR/soup,seed=S/model.tar.gz`: points of one seed share the task head's initialisation),
+    evaluated on `inputs`; the scores (every metric) averaged over the seeds, by language.
+    None when no seed has two points."""
+    by_seed: dict[Any, list[PointResult]] = {}
+    for result in results:
+        if result.status == "done":
+            by_seed.setdefault(result.point.seed, []).append(result)
+    tables = []
+    for seed, members in by_seed.items():
+        if len(members) < 2:
+            continue
+        name = "soup" if seed is None else f"soup,seed={seed}"
+        archive = average_archives(
+            [os.path.join(r.directory, ARCHIVE) for r in members],
+            os.path.join(directory, name, ARCHIVE),
+        )
+        tables.append(
+            evaluate_languages(
+                archive,
+                inputs,
+                output_file=os.path.join(directory, name, "languages.json"),
+                print_table=False,
+                **options,
+            )
+        )
+    if not tables:
+        return None
+    languages = [lang for lang in tables[0].scores if all(lang in t.scores for t in tables)]
+    metric = tables[0].metrics[0]
+    return {
+        lang: statistics.fmean(t.scores[lang][metric] for t in tables if metric in t.scores[lang])
+        for lang in languages
+    }
+
+
+def selection_report(
+    results: list[PointResult],
+    selection: Selection,
+    objective: Objective,
+    per_point: dict[str, LanguageResults],
+    per_point_dev: dict[str, LanguageResults],
+    soup: dict[str, float] | None,
+    source_language: str | None,
+) -> SelectionReport:
+    """The report of `selection_report.py` from the evaluated points: one metric (the
+    validation metric if the tables have it, else their first), per settings the mean over its
+    seeds of the source dev score and of each language's score."""
+    first = next(iter(per_point.values()))
+    names = [name for _, name in objective.terms]
+    metric = names[0] if len(names) == 1 and names[0] in first.metrics else first.metrics[0]
+
+    def means(tables: list[LanguageResults]) -> dict[str, float]:
+        languages = dict.fromkeys(lang for table in tables for lang in table.scores)
+        values = {
+            lang: [t.scores[lang][metric] for t in tables if metric in t.scores.get(lang, {})]
+            for lang in languages
+        }
+        return {lang: statistics.fmean(v) for lang, v in values.items() if v}
+
+    settings = []
+    for group in group_scores(results):
+        members = [r.point.name for r in group["results"] if r.point.name in per_point]
+        if group["mean"] is None or not members:
+            continue
+        settings.append(
+            SettingsScores(
+                name=group["results"][0].point.group,
+                dev_score=objective.gain(group["mean"]),
+                test=means([per_point[name] for name in members]),
+                target_dev=means(
+                    [per_point_dev[name] for name in members if name in per_point_dev]
+                ),
+            )
+        )
+    return SelectionReport(
+        metric, settings, selection.results[0].point.group, source_language, soup or {}
+    )
 
 
 def _unfinished(results: list[PointResult]) -> list[PointResult]:
@@ -248,13 +357,17 @@ def grid_search(
     claim_timeout: float = 3600.0,
     overrides: str = "",
     evaluate: list[str] | None = None,
+    target_dev: list[str] | None = None,
+    soups: bool = False,
     **evaluate_options: Any,
 ) -> GridSearchResult:
     """Trains this shard's points of `grid` (None: the paper's) x `seeds`, then reports every
     point of the grid (`DIR/grid.json`, `DIR/grid.md`) and selects by the source dev score;
-    with `evaluate` (files as for `evaluate_languages`, with `evaluate_options`), evaluates the
-    selection once no point is left to train. Raises `PointsFailed` after all that if a point of
-    this call failed."""
+    with `evaluate` (files as for `evaluate_languages`, with `evaluate_options`), once no point
+    is left to train, evaluates every point on them, writes the selected settings' table and
+    the selection report (`selection_report.py`; `target_dev`: files of target dev sets for its
+    oracle; `soups`: with the uniform weight average of each seed's points as a row). Raises
+    `PointsFailed` after all that if a point of this call failed."""
     points = grid_points(parse_grid(None) if grid is None else check_grid(grid), seeds)
     objective = validation_objective(config, points[0].ext_vars(), overrides)
     os.makedirs(directory, exist_ok=True)
@@ -275,9 +388,28 @@ def grid_search(
     _print_summary(results, selection, objective, paths)
     outcome = GridSearchResult(results, selection)
     if evaluate and selection is not None and not _unfinished(results):
+        per_point = evaluate_points(results, evaluate, POINT_RESULTS, **evaluate_options)
         output = os.path.join(directory, SELECTED_RESULTS)
-        outcome.evaluation = evaluate_selection(selection, evaluate, output, **evaluate_options)
+        outcome.evaluation = selected_table(selection, per_point, output)
         print(f"grid-search: wrote {output} (and .csv, .md)", flush=True)
+        per_point_dev = (
+            evaluate_points(results, target_dev, POINT_TARGET_DEV, **evaluate_options)
+            if target_dev
+            else {}
+        )
+        soup = uniform_soups(directory, results, evaluate, **evaluate_options) if soups else None
+        outcome.report = selection_report(
+            results,
+            selection,
+            objective,
+            per_point,
+            per_point_dev,
+            soup,
+            evaluate_options.get("source_language", "en"),
+        )
+        paths = outcome.report.write(os.path.join(directory, SELECTION_REPORT))
+        print(outcome.report.markdown(), flush=True)
+        print(f"grid-search: wrote {', '.join(paths)}", flush=True)
     elif evaluate:
         print("grid-search: not evaluated yet: the grid is not finished", flush=True)
     if failures:
@@ -316,8 +448,13 @@ class GridSearch(Subcommand):
     5e-5} x batch_size {16, 32} x epochs {3, 4}; `--grid` JSON or a JSON/Jsonnet file replaces
     it; `--seeds 1,2,3` repeats each point per seed), each in `DIR/<settings>/`, and selects by
     the source dev score (`best_validation_<metric>`, the config's validation metric; with seeds
-    the mean). Writes `DIR/grid.json` and `DIR/grid.md`; `--evaluate FILE ...` then evaluates the
-    selected model(s) on the target languages into `DIR/selected_languages.json` (.csv, .md).
+    the mean). Writes `DIR/grid.json` and `DIR/grid.md`. `--evaluate FILE ...` then evaluates every
+    point on the target languages (each point's `languages.json`), writes the selected model(s)'
+    table to `DIR/selected_languages.json` (.csv, .md) and the selection report to
+    `DIR/selection.json` (.csv, .md, .png): per language, the source-dev choice beside the oracle
+    (the settings best on `--target-dev LANG=PATH ...` files; without them the best on the test
+    file itself, marked as an upper bound), the grid's spread, and the rank correlation between
+    source dev and target scores; `--soup` adds the uniform weight average of each seed's points.
     Rerunning skips finished points, resumes partial ones and retries failed ones. `--shard K/N`
     trains every N-th point from the K-th: N copies split the grid; copies sharing DIR never
     train one point at once.
@@ -346,7 +483,15 @@ class GridSearch(Subcommand):
         subparser.add_argument("-o", "--overrides", default="", help="allennlp overrides (JSON)")
         subparser.add_argument(
             "--evaluate", nargs="+", metavar="FILE", help="target-language files, as for "
-            "evaluate-languages: evaluate the selected model(s) once the grid is finished",
+            "evaluate-languages: evaluate every point once the grid is finished",
+        )  # fmt: skip
+        subparser.add_argument(
+            "--target-dev", nargs="+", metavar="LANG=PATH", help="target dev files, for the "
+            "selection report's oracle only (never for selection)",
+        )  # fmt: skip
+        subparser.add_argument(
+            "--soup", action="store_true", help="also average the weights of each seed's "
+            "points (a uniform model soup) and report it",
         )  # fmt: skip
         subparser.add_argument("--metrics", type=metric_list)
         subparser.add_argument("--source-language", default="en")
@@ -365,6 +510,8 @@ def _from_args(args: argparse.Namespace) -> GridSearchResult:
         claim_timeout=args.claim_timeout,
         overrides=args.overrides,
         evaluate=args.evaluate,
+        target_dev=args.target_dev,
+        soups=args.soup,
         metrics=args.metrics,
         source_language=args.source_language or None,
         cuda_device=args.cuda_device,
