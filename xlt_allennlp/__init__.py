@@ -1,8 +1,10 @@
 """xlt_allennlp: zero-shot cross-lingual transfer with multilingual encoders, for AllenNLP.
 
-Importing the package applies the compatibility patches (`xlt_allennlp.compat`) and registers
-every component (dataset readers, token indexers/embedders, models, predictors, schedulers and
-the `evaluate-languages` command).
+Importing the package applies the compatibility patches (`xlt_allennlp.compat`), lets Jsonnet
+configs default their ext vars (`xlt_allennlp.common.ext_vars`) and registers every component
+(dataset readers, token indexers/embedders, models, predictors, schedulers, trainer and the
+commands), each under its own name. In the `allennlp` command-line process only, uncaught
+configuration and input-file errors are printed as one line (`common.errors`).
 """
 
 from xlt_allennlp import compat
@@ -12,7 +14,8 @@ compat.apply()
 from xlt_allennlp import common  # noqa: E402
 
 common.expose_ext_vars_to_jsonnet()
-common.report_config_errors_in_one_line()
+if common.running_allennlp_command():  # the command line only: a program keeps its own hook
+    common.report_config_errors_in_one_line()
 
 from xlt_allennlp import (  # noqa: E402
     analysis,

@@ -1,6 +1,7 @@
 """Mistakes a user makes on the command line (configuration, input files), reported in one
 line."""
 
+import os
 import sys
 from types import TracebackType
 from typing import Optional
@@ -29,6 +30,16 @@ def _excepthook(
 
 
 _previous_hook = sys.excepthook
+
+
+def running_allennlp_command(argv: list[str] | None = None) -> bool:
+    """Whether this process is the `allennlp` command line (the console script, or `python -m
+    allennlp`), as opposed to a program or a test that imports the package."""
+    argv = sys.argv if argv is None else argv
+    program = os.path.normpath(argv[0]) if argv and argv[0] else ""
+    return os.path.basename(program) == "allennlp" or program.endswith(
+        os.path.join("allennlp", "__main__.py")
+    )
 
 
 def report_config_errors_in_one_line() -> None:
