@@ -155,6 +155,8 @@ def write_conllu_sentence(lines: list[str], columns: dict[str, list[str]]) -> st
     the next value of each list (comments, multiword-token and empty-node lines kept as they
     are); ends with the blank line that separates sentences. The one CoNLL-U writer of the
     package (used by the tagger's and the parser's predictors)."""
+    if not columns:
+        return "\n".join(lines) + "\n\n"
     values = zip(*columns.values(), strict=True)
     out = []
     for line in lines:
@@ -165,3 +167,26 @@ def write_conllu_sentence(lines: list[str], columns: dict[str, list[str]]) -> st
     if next(values, None) is not None:
         raise ValueError("more predicted values than word lines in the sentence")
     return "\n".join(out) + "\n\n"
+
+
+def misc_with(misc: str, **attributes: str) -> str:
+    """A MISC value with `attributes` added (or replaced), all attributes sorted by name:
+    `misc_with("SpaceAfter=No", NER="B-PER")` is `NER=B-PER|SpaceAfter=No`."""
+    pairs = dict(item.split("=", 1) for item in misc.split("|") if item and item != "_")
+    pairs.update(attributes)
+    return "|".join(f"{name}={value}" for name, value in sorted(pairs.items())) or "_"
+
+
+def raw_sentence_lines(raw: dict) -> list[str]:
+    """The CoNLL-U lines of a sentence read from raw text (`RawSentence.metadata()`): `# newpar`
+    for the first sentence of a paragraph, `# sent_id`, `# text`, and one word line per word with
+    ID and FORM, `SpaceAfter=No` where no whitespace followed the word, and its character offsets
+    in the input as `TokenRange=start:end` (UDPipe's attribute) in MISC; every other column `_`.
+    `write_conllu_sentence` then fills in the predicted columns."""
+    lines = ["# newpar"] if raw.get("newpar") else []
+    lines += [f"# sent_id = {raw['sent_id']}", f"# text = {raw['text']}"]
+    words = zip(raw["words"], raw["offsets"], raw["space_after"], strict=True)
+    for index, (form, (start, end), space_after) in enumerate(words, start=1):
+        misc = misc_with("" if space_after else "SpaceAfter=No", TokenRange=f"{start}:{end}")
+        lines.append("\t".join([str(index), form, *["_"] * 7, misc]))
+    return lines

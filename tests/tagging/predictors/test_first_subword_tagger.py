@@ -24,9 +24,7 @@ def run_predict(archive: Path, input_file: Path, output: Path, *extra: str) -> N
     assert result.returncode == 0, result.stderr[-3000:]
 
 
-def assert_only_columns_changed(
-    source: Path, output: Path, changed: set[int]
-) -> tuple[list, list]:
+def assert_only_columns_changed(source: Path, output: Path, changed: set[int]) -> tuple[list, list]:
     """One sentence out per sentence in, in order; on word lines only the `changed` columns
     differ and are filled; every other line is kept as it was. Returns both sentence lists."""
     inputs = list(read_conllu(str(source)))
@@ -82,7 +80,7 @@ def test_predictor_output_formats(pos_run: tuple[Path, dict]) -> None:
     with pytest.raises(ValueError, match="output_format"):
         Predictor.from_archive(archive, extra_args={"output_format": "xml"})
     with pytest.raises(ValueError, match='needs "words"'):
-        Predictor.from_archive(archive).predict_json({"text": "x"})
+        Predictor.from_archive(archive).predict_json({"txt": "x"})
 
 
 # A treebank as a new user may have one: Google universal tags (PRT, CONJ, ".") in the UPOS
@@ -169,7 +167,7 @@ def test_bad_input_in_the_middle_leaves_no_complete_looking_output(
 
     # JSON lines (read by allennlp batch by batch): invalid JSON, or an object without words,
     # in the middle is reported with its number and quoted.
-    bad_rows = [('{"words": ["a"', "not valid JSON"), ('{"text": "a b"}', 'needs "words"')]
+    bad_rows = [('{"words": ["a"', "not valid JSON"), ('{"txt": "a b"}', 'needs "words"')]
     for bad, message in bad_rows:
         source = tmp_path / "broken.jsonl"
         rows = [json.dumps({"words": ["the", "dog"]})] * 5

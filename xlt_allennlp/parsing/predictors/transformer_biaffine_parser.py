@@ -1,4 +1,5 @@
-"""`allennlp predict` for the parser: CoNLL-U in, CoNLL-U with HEAD and DEPREL out (or JSON)."""
+"""`allennlp predict` for the parser: CoNLL-U or raw text in, CoNLL-U with HEAD and DEPREL out
+(or JSON)."""
 
 import json
 from typing import Any, Optional
@@ -7,8 +8,8 @@ from allennlp.common.util import JsonDict
 from allennlp.data import Instance
 from allennlp.predictors import Predictor
 
-from xlt_allennlp.common.predictors import FormattedPredictor
-from xlt_allennlp.data.conllu import write_conllu_sentence
+from xlt_allennlp.common.predictors import FormattedPredictor, raw_json
+from xlt_allennlp.data.conllu import raw_sentence_lines, write_conllu_sentence
 
 
 @Predictor.register("transformer_biaffine_parser")
@@ -27,14 +28,28 @@ class TransformerBiaffineParserPredictor(FormattedPredictor):
       model) or `{"sentence": "..."}` (split on whitespace); writes `{"words", "pos",
       "predicted_heads", "predicted_dependencies"}` per line.
 
+    - Raw text (`{"text": ...}` JSON lines, plain text lines, or a text file with
+      `--use-dataset-reader` and `"input": "text"`; `FormattedPredictor`): one tree per detected
+      sentence, CoNLL-U with `# sent_id`, `# text`, `SpaceAfter=No` and `TokenRange` (or one
+      JSON line per sentence). A Z+POS parser cannot parse raw text (it needs gold UPOS).
+
     `output_format` ("auto" | "conllu" | "json"), set with `--predictor-args`, chooses the
-    output; "auto" writes the input's format. CoNLL-U output from JSON input fills ID, FORM,
-    UPOS (when given), HEAD and DEPREL.
+    output; "auto" writes the input's format (CoNLL-U for raw text). CoNLL-U output from JSON
+    word input fills ID, FORM, UPOS (when given), HEAD and DEPREL.
 
     ```
     allennlp predict model.tar.gz de_test.conllu --use-dataset-reader --silent \\
         --output-file de_pred.conllu --include-package xlt_allennlp
+    allennlp predict model.tar.gz zh.txt --output-file zh.conllu --include-package \\
+        xlt_allennlp --predictor-args '{"language": "zh"}'
     ```
+
+    # Parameters
+
+    output_format : `str`, optional (default = `"auto"`)
+        "auto", "conllu" or "json".
+    **kwargs
+        `input`, `language`, `one_sentence_per_line`, `encoding`: see `FormattedPredictor`.
     """
 
     output_formats = ("auto", "conllu", "json")
@@ -75,7 +90,17 @@ class TransformerBiaffineParserPredictor(FormattedPredictor):
             result["conllu"] = metadata["conllu"]
         return result
 
-    def dump_line(self, outputs: JsonDict) -> str:
+    def dump_raw_sentence(self, outputs: JsonDict) -> str:
+        heads = [int(head) for head in outputs["predicted_heads"]]
+        relations = outputs["predicted_dependencies"]
+        if self.raw_output_format() == "json":
+            return raw_json(outputs["raw"], predicted_heads=heads, predicted_dependencies=relations)
+        lines = raw_sentence_lines(outputs["raw"])
+        return write_conllu_sentence(
+            lines, {"HEAD": [str(head) for head in heads], "DEPREL": relations}
+        )
+
+    def dump_words(self, outputs: JsonDict) -> str:
         output_format = self.output_format_for(outputs, ("conllu",))
         if output_format == "json":
             keys = ("words", "pos", "predicted_heads", "predicted_dependencies")

@@ -1,4 +1,5 @@
-"""`allennlp predict` for word taggers: CoNLL-U / CoNLL in, the same format (or JSON) out."""
+"""`allennlp predict` for word taggers: CoNLL-U / CoNLL / raw text in; CoNLL-U, CoNLL or JSON
+(entity spans for NER) out."""
 
 import json
 from typing import Any
@@ -7,8 +8,10 @@ from allennlp.common.util import JsonDict
 from allennlp.data import Instance
 from allennlp.predictors import Predictor
 
-from xlt_allennlp.common.predictors import FormattedPredictor
-from xlt_allennlp.data.conllu import write_conllu_sentence
+from xlt_allennlp.common.predictors import FormattedPredictor, raw_json
+from xlt_allennlp.data.conllu import misc_with, raw_sentence_lines, write_conllu_sentence
+from xlt_allennlp.tagging.bio import bio_spans, to_valid_bio
+from xlt_allennlp.tagging.dataset_readers.conll_ner import ConllNerReader
 
 
 @Predictor.register("first_subword_tagger")
@@ -25,8 +28,28 @@ class FirstSubwordTaggerPredictor(FormattedPredictor):
     `{"words": [...]}` (pre-tokenized) or `{"sentence": "..."}` (split on whitespace) and writes
     `{"words": [...], "tags": [...]}`. No spaCy model is needed.
 
+    Raw text (`{"text": ...}` JSON lines, plain text lines, or a text file with
+    `--use-dataset-reader` and `"input": "text"`; `FormattedPredictor`) gives one block per
+    detected sentence: CoNLL-U with the tag in UPOS (XPOS for an XPOS tagger), or for an NER
+    model (`conll_ner` reader) `NER=B-PER` in MISC; "conll" writes `word tag` lines; "json" one
+    line per sentence with words, offsets, tags and, for NER, `entities` (`type`, `start`, `end`:
+    character offsets in the input, `text`).
+
     `output_format` ("auto" | "conllu" | "conll" | "json") is set with
-    `--predictor-args '{"output_format": "json"}'`; "auto" writes the input's own format.
+    `--predictor-args '{"output_format": "json"}'`; "auto" writes the input's own format
+    (CoNLL-U for raw text). The other parameters are `FormattedPredictor`'s.
+
+    ```
+    allennlp predict ner/model.tar.gz news.txt --output-file news.jsonl --include-package \\
+        xlt_allennlp --predictor-args '{"language": "es", "output_format": "json"}'
+    ```
+
+    # Parameters
+
+    output_format : `str`, optional (default = `"auto"`)
+        "auto", "conllu", "conll" or "json".
+    **kwargs
+        `input`, `language`, `one_sentence_per_line`, `encoding`: see `FormattedPredictor`.
     """
 
     output_formats = ("auto", "conllu", "conll", "json")
@@ -41,7 +64,27 @@ class FirstSubwordTaggerPredictor(FormattedPredictor):
                 result[key] = metadata[key]
         return result
 
-    def dump_line(self, outputs: JsonDict) -> str:
+    def dump_raw_sentence(self, outputs: JsonDict) -> str:
+        raw, tags = outputs["raw"], outputs["tags"]
+        is_ner = isinstance(self._dataset_reader, ConllNerReader)
+        output_format = self.raw_output_format()
+        if output_format == "json":
+            if not is_ner:
+                return raw_json(raw, tags=tags)
+            tags = to_valid_bio(tags)
+            return raw_json(raw, tags=tags, entities=entity_spans(raw, tags))
+        if output_format == "conll":
+            lines = [f"{word} {tag}" for word, tag in zip(raw["words"], tags, strict=True)]
+            return "\n".join(lines) + "\n\n"
+        lines = raw_sentence_lines(raw)
+        if is_ner:
+            miscs = [line.rsplit("\t", 1)[1] for line in lines if not line.startswith("#")]
+            ner = [misc_with(misc, NER=tag) for misc, tag in zip(miscs, tags, strict=True)]
+            return write_conllu_sentence(lines, {"MISC": ner})
+        column = getattr(self._dataset_reader, "_tag_column", "upos").upper()
+        return write_conllu_sentence(lines, {column: tags})
+
+    def dump_words(self, outputs: JsonDict) -> str:
         output_format = self.output_format_for(outputs, ("conllu", "conll"))
         if output_format == "json":
             return json.dumps({"words": outputs["words"], "tags": outputs["tags"]}) + "\n"
@@ -57,3 +100,14 @@ class FirstSubwordTaggerPredictor(FormattedPredictor):
             return "\n".join(lines) + "\n\n"
         column = outputs["tag_column"].upper()
         return write_conllu_sentence(outputs["conllu"], {column: outputs["tags"]})
+
+
+def entity_spans(raw: JsonDict, tags: list[str]) -> list[JsonDict]:
+    """The entities of a raw-text sentence's valid BIO `tags`: type, start and end character
+    offsets in the input (end exclusive) and the text between them as the input has it."""
+    entities = []
+    for entity_type, first, last in bio_spans(tags):
+        start, end = raw["offsets"][first][0], raw["offsets"][last][1]
+        text = raw["source"][start - raw["start"] : end - raw["start"]]
+        entities.append({"type": entity_type, "start": start, "end": end, "text": text})
+    return entities
