@@ -32,7 +32,7 @@ from allennlp.nn.util import move_to_device
 from train_throughput import ROOT, TINY, bert_base_shaped
 
 import xlt_allennlp  # noqa: F401
-from xlt_allennlp.commands.evaluate_languages import evaluate_languages
+from xlt_allennlp.evaluation.languages import evaluate_languages
 
 UD = ROOT / "fixtures" / "data" / "ud"
 LANGUAGES = ("de", "es", "fr", "ru", "zh")

@@ -15,7 +15,7 @@ def allennlp_cli(*args: str) -> None:
     """Runs an `allennlp` command in this process, as `python -m allennlp` would (plugins come
     from `.allennlp_plugins`; a new interpreter would cost ~15 s of imports). The real CLI in a
     subprocess is exercised by tests/tagging/predictors/test_first_subword_tagger.py and
-    tests/commands/test_evaluate_languages.py."""
+    tests/evaluation/test_languages.py."""
     import sys
 
     import pytest

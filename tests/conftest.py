@@ -35,7 +35,7 @@ SHARED_RUN_FILES = {
     "tests/tagging/predictors/test_raw_text_pos.py": "pos_run",
     "tests/tagging/predictors/test_raw_text_ner.py": "ner_run",
     "tests/parsing/predictors/test_raw_text_parser.py": "parsing_run",
-    "tests/commands/test_evaluate_languages.py": "pos_run",
+    "tests/evaluation/test_languages.py": "pos_run",
     "tests/training/test_weight_averaging.py": "pos_run",
     "tests/tagging/models/test_ner_tagger.py": "ner_run",
     "tests/tagging/predictors/test_ner_predictions.py": "ner_run",

@@ -6,17 +6,17 @@ import torch
 
 from tests import TINY_MBERT, TINY_XLMR, XNLI_FIXTURES, allennlp_cli
 from xlt_allennlp.analysis.layer_similarity import (
-    centered,
-    layer_scores,
-    linear_cka,
-    retrieval_accuracy,
-)
-from xlt_allennlp.analysis.layer_similarity_command import (
     SCORING,
     layer_similarity,
     score_languages,
 )
 from xlt_allennlp.analysis.parallel_text import READING, read_parallel, translation_pairs
+from xlt_allennlp.analysis.similarity_measures import (
+    centered,
+    layer_scores,
+    linear_cka,
+    retrieval_accuracy,
+)
 from xlt_allennlp.common.errors import ConfigError
 from xlt_allennlp.data.errors import DataFormatError
 

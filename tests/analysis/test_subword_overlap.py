@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from tests import MLDOC_FIXTURES, TINY_MBERT, TINY_XLMR, UD_FIXTURES, XNLI_FIXTURES, allennlp_cli
+from xlt_allennlp.analysis.overlap_measures import Overlap, OverlapReport, correlate
 from xlt_allennlp.analysis.subword_counts import SubwordCounter, infer_reader_type
-from xlt_allennlp.analysis.subword_overlap import Overlap, OverlapReport, correlate
-from xlt_allennlp.analysis.subword_overlap_command import (
+from xlt_allennlp.analysis.subword_overlap import (
     COUNTING_SOURCE,
     COUNTING_TARGETS,
     subword_overlap,

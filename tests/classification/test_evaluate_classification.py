@@ -12,7 +12,7 @@ from tests.classification.classification_runs import (
     XNLI_FIXTURES,
     XNLI_LANGUAGES,
 )
-from xlt_allennlp.commands.evaluate_languages import evaluate_languages
+from xlt_allennlp.evaluation.languages import evaluate_languages
 
 
 def test_evaluate_mldoc_archive_on_another_language(

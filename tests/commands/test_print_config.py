@@ -4,8 +4,8 @@ import pytest
 
 from tests import allennlp_cli
 from tests.conftest import ext_vars_set
-from xlt_allennlp.commands.print_config import ext_var_summary
 from xlt_allennlp.common.ext_var_names import ext_vars_read_by
+from xlt_allennlp.common.rendered_config import ext_var_summary
 
 
 def test_print_config_shows_the_rendered_config_and_the_ext_vars_it_read(

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests import MLDOC_FIXTURES, NER_FIXTURES, UD_FIXTURES, XNLI_FIXTURES, allennlp_cli
-from xlt_allennlp.commands.evaluate_languages import evaluate_languages, language_of
-from xlt_allennlp.commands.grid_points import grid_points
-from xlt_allennlp.commands.grid_search import grid_search
+from xlt_allennlp.evaluation.languages import evaluate_languages, language_of
+from xlt_allennlp.grid.points import grid_points
+from xlt_allennlp.grid.search import grid_search
 
 TOLERANCE = 1e-6
 

@@ -11,8 +11,8 @@ import pytest
 from allennlp.common import Params
 
 from tests import FIXTURE_CONFIGS, PROJECT_ROOT, UD_FIXTURES
-from xlt_allennlp.commands.evaluate_languages import evaluate_languages
 from xlt_allennlp.common import ConfigError
+from xlt_allennlp.evaluation.languages import evaluate_languages
 
 
 def test_workers_ext_var_sets_the_distributed_key(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,10 +9,10 @@ from allennlp.models.archival import archive_model, load_archive
 from allennlp.predictors import Predictor
 
 from tests import UD_FIXTURES, allennlp_cli
-from xlt_allennlp.commands.grid_points import grid_points
-from xlt_allennlp.commands.grid_search import grid_search
 from xlt_allennlp.common.errors import ConfigError
 from xlt_allennlp.data.conllu import read_conllu
+from xlt_allennlp.grid.points import grid_points
+from xlt_allennlp.grid.search import grid_search
 from xlt_allennlp.training.weight_averaging import average_archives, average_state_dicts
 
 

@@ -2,8 +2,8 @@
 
 import re
 
-from xlt_allennlp.commands.evaluate_languages import parse_inputs
 from xlt_allennlp.common.errors import ConfigError
+from xlt_allennlp.evaluation.languages import parse_inputs
 
 _LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z]{2,4})?$")
 

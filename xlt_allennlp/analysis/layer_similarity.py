@@ -1,107 +1,123 @@
-"""How similar an encoder's representations of translations are, layer by layer: linear CKA
-(Kornblith et al. 2019; used across languages by Conneau, Wu et al. 2020) and top-1 translation
-retrieval by cosine, plain and after subtracting each language's mean vector (Libovický et al.
-2019)."""
+"""Per-layer cross-lingual similarity of translations (`allennlp layer-similarity`): the parallel
+inputs, their features and the scores of every target language (measures: `similarity_measures`)."""
 
-from dataclasses import dataclass, field
-from typing import Any
+import json
+import logging
+import os
+from typing import Optional
 
 import torch
+from allennlp.common import Tqdm
 
-MEASURES = {
-    "cka": "linear CKA",
-    "retrieval": "top-1 retrieval accuracy",
-    "retrieval_centered": "top-1 retrieval, language means subtracted",
-}
+from xlt_allennlp.analysis.language_files import language_files, require_language_code
+from xlt_allennlp.analysis.layer_features import mean_layer_features
+from xlt_allennlp.analysis.parallel_text import (
+    ParallelText,
+    file_format,
+    read_parallel,
+    translation_pairs,
+)
+from xlt_allennlp.analysis.similarity_measures import LayerSimilarity, layer_scores
+from xlt_allennlp.common.errors import ConfigError
 
+logger = logging.getLogger(__name__)
 
-def linear_cka(x: torch.Tensor, y: torch.Tensor) -> float:
-    """Linear CKA of two representations `[n, d_x]`, `[n, d_y]` of the same n items:
-    ||Yc^T Xc||_F^2 / (||Xc^T Xc||_F ||Yc^T Yc||_F) with column-centred Xc, Yc. 1 for identical
-    inputs; invariant to orthogonal transformations, isotropic scaling and shifts of either
-    side (so subtracting a language's mean changes nothing)."""
-    x = x.double() - x.double().mean(dim=0)
-    y = y.double() - y.double().mean(dim=0)
-    cross = torch.linalg.matrix_norm(y.T @ x) ** 2
-    norms = torch.linalg.matrix_norm(x.T @ x) * torch.linalg.matrix_norm(y.T @ y)
-    return float(cross / norms) if norms > 0 else 0.0
+SCORING = "layer-similarity: scoring languages"  # the progress bar of `score_languages`
 
 
-def retrieval_accuracy(queries: torch.Tensor, candidates: torch.Tensor) -> float:
-    """Share of queries (row i of `[n, d]`) whose most cosine-similar candidate is row i."""
-    q = torch.nn.functional.normalize(queries.double(), dim=1)
-    c = torch.nn.functional.normalize(candidates.double(), dim=1)
-    nearest = (q @ c.T).argmax(dim=1)
-    return float((nearest == torch.arange(len(q))).double().mean())
+def parallel_inputs(inputs: list[str], encoder: str) -> ParallelText:
+    """The parallel text of `inputs`: XNLI files, or line-aligned files named by language."""
+    files = []
+    for language, path, given in language_files(inputs):
+        if not given and os.path.isfile(path) and file_format(path) != "xnli":
+            require_language_code(language, path)
+        files.append((language, path))
+    return read_parallel(files, encoder)
 
 
-def centered(x: torch.Tensor) -> torch.Tensor:
-    """`x` `[n, d]` less its mean vector (a language's centroid)."""
-    return x - x.mean(dim=0, keepdim=True)
+def aligned_pairs(
+    text: ParallelText, source: str, max_sentences: Optional[int]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Target language -> (source sentences, translations), at most `max_sentences` each."""
+    if source not in text:
+        found = ", ".join(text) or "none"
+        raise ConfigError(f"no {source} sentences in the input (languages found: {found})")
+    pairs = {}
+    for language in text:
+        if language == source:
+            continue
+        sources, targets = translation_pairs(text, source, language)
+        if len(sources) < 2:
+            raise ConfigError(
+                f"{language}: {len(sources)} sentence(s) aligned with {source}; at least 2 are "
+                "needed (XNLI rows pair by pairID, other files by line)"
+            )
+        pairs[language] = (sources[:max_sentences], targets[:max_sentences])
+    if not pairs:
+        raise ConfigError(f"only {source} in the input: give at least one other language")
+    return pairs
 
 
-def layer_scores(source: torch.Tensor, target: torch.Tensor) -> dict[str, list[float]]:
-    """Every measure at every layer for translations `[n, layers, d]` (row i of `target`
-    translates row i of `source`); retrieval queries are the target sentences."""
-    scores: dict[str, list[float]] = {measure: [] for measure in MEASURES}
-    for layer in range(source.shape[1]):
-        s, t = source[:, layer], target[:, layer]
-        scores["cka"].append(linear_cka(s, t))
-        scores["retrieval"].append(retrieval_accuracy(t, s))
-        scores["retrieval_centered"].append(retrieval_accuracy(centered(t), centered(s)))
-    return scores
+def layer_similarity(
+    inputs: list[str],
+    *,
+    encoder: str,
+    output_dir: str,
+    source_language: str = "en",
+    max_sentences: Optional[int] = None,
+    max_subwords: int = 128,
+    batch_size: int = 32,
+    cache_dir: Optional[str] = None,
+    cuda_device: int = -1,
+) -> LayerSimilarity:
+    """CKA and retrieval accuracy of every target language against `source_language` at every
+    layer of `encoder`; each distinct sentence goes through the encoder once (all layers kept,
+    cached in `cache_dir` when given). Writes `layer_similarity.json`, `.md` and `.png` to
+    `output_dir` and prints the table."""
+    pairs = aligned_pairs(parallel_inputs(inputs, encoder), source_language, max_sentences)
+    index: dict[str, int] = {}
+    for sources, targets in pairs.values():
+        for sentence in [*sources, *targets]:
+            index.setdefault(sentence, len(index))
+    features = mean_layer_features(
+        encoder,
+        list(index),
+        max_subwords=max_subwords,
+        batch_size=batch_size,
+        cache_dir=cache_dir,
+        cuda_device=cuda_device,
+    )
+    similarity = score_languages(pairs, features, index, source_language)
+    os.makedirs(output_dir, exist_ok=True)
+    stem = os.path.join(output_dir, "layer_similarity")
+    with open(stem + ".json", "w", encoding="utf-8") as handle:
+        settings = {"encoder": encoder, "inputs": inputs, "max_subwords": max_subwords}
+        json.dump({**settings, **similarity.to_json()}, handle, indent=2, ensure_ascii=False)
+    with open(stem + ".md", "w", encoding="utf-8") as handle:
+        handle.write(similarity.markdown() + "\n")
+    from xlt_allennlp.analysis.similarity_heatmap import plot_layer_similarity
+
+    plot_layer_similarity(similarity, stem + ".png")
+    print(similarity.markdown(), flush=True)
+    logger.info("Wrote %s.json, .md and .png", stem)
+    return similarity
 
 
-@dataclass
-class LayerSimilarity:
-    """Per-layer similarity of each target language to the source language (layer 0 = the
-    embeddings); `sentences[language]` is the number of translation pairs compared."""
-
-    source_language: str
-    scores: dict[str, dict[str, list[float]]] = field(default_factory=dict)
-    sentences: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def num_layers(self) -> int:
-        return len(next(iter(self.scores.values()))["cka"]) if self.scores else 0
-
-    def averages(self) -> dict[str, list[float]]:
-        """Each measure's mean over the target languages, per layer."""
-        languages = list(self.scores)
-        return {
-            measure: [
-                sum(self.scores[lang][measure][layer] for lang in languages) / len(languages)
-                for layer in range(self.num_layers)
-            ]
-            for measure in MEASURES
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source_language": self.source_language,
-            "layers": self.num_layers,
-            "measures": MEASURES,
-            "languages": {
-                lang: {"sentences": self.sentences[lang], **scores}
-                for lang, scores in self.scores.items()
-            },
-            "average": self.averages(),
-        }
-
-    def markdown(self) -> str:
-        header = "| language | n | " + " | ".join(str(i) for i in range(self.num_layers)) + " |"
-        rule = "|---|---|" + "---|" * self.num_layers
-        averages = self.averages()
-        lines: list[str] = []
-        for measure, title in MEASURES.items():
-            lines += [
-                f"{title}, {self.source_language} vs each language, by layer (0 = embeddings):"
-            ]
-            lines.append("")
-            lines += [header, rule]
-            for lang, scores in [*self.scores.items(), ("average", averages)]:
-                n = str(self.sentences.get(lang, ""))
-                cells = " | ".join(f"{value:.2f}" for value in scores[measure])
-                lines.append(f"| {lang} | {n} | {cells} |")
-            lines.append("")
-        return "\n".join(lines).rstrip()
+def score_languages(
+    pairs: dict[str, tuple[list[str], list[str]]],
+    features: torch.Tensor,
+    index: dict[str, int],
+    source_language: str,
+) -> LayerSimilarity:
+    """Every measure at every layer for each target language's (source sentences,
+    translations) in `pairs`, from the rows of `features` that `index` gives each sentence;
+    one progress bar over the languages."""
+    similarity = LayerSimilarity(source_language)
+    progress = Tqdm.tqdm(pairs.items(), desc=SCORING, total=len(pairs), unit=" languages")
+    for language, (sources, targets) in progress:
+        progress.set_postfix_str(language, refresh=False)
+        source_features = features[[index[sentence] for sentence in sources]]
+        target_features = features[[index[sentence] for sentence in targets]]
+        similarity.scores[language] = layer_scores(source_features, target_features)
+        similarity.sentences[language] = len(sources)
+    return similarity

@@ -1,7 +1,7 @@
 """Figure 3 of Wu & Dredze (2019): zero-shot score against subword overlap, one panel per
 measure, with the least-squares line and Pearson r / p in the legend."""
 
-from xlt_allennlp.analysis.subword_overlap import MEASURES, OverlapReport
+from xlt_allennlp.analysis.overlap_measures import MEASURES, OverlapReport
 from xlt_allennlp.common.plotting import pyplot
 
 _TITLES = {"p_type": "type-level overlap p_type (%)", "p_token": "token-level overlap p_token (%)"}

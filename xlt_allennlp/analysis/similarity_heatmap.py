@@ -1,6 +1,6 @@
 """Heatmaps of `layer-similarity`: languages x layers, one panel per measure."""
 
-from xlt_allennlp.analysis.layer_similarity import MEASURES, LayerSimilarity
+from xlt_allennlp.analysis.similarity_measures import MEASURES, LayerSimilarity
 from xlt_allennlp.common.plotting import pyplot
 
 

@@ -1,138 +1,116 @@
-"""Subword overlap between the source training data and each target language (Wu & Dredze 2019,
-section 5.4) and its correlation with zero-shot scores across languages (Figure 3)."""
+"""Subword overlap vs transfer, Figure 3 of Wu & Dredze 2019 (`allennlp subword-overlap`): the
+files counted, their overlaps and the report (measures: `overlap_measures`)."""
 
-import math
+import json
+import logging
+import os
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any, Optional
 
-MEASURES = ("p_type", "p_token")
+from allennlp.common import Tqdm
+
+from xlt_allennlp.analysis.language_files import language_files, require_language_code
+from xlt_allennlp.analysis.overlap_measures import Overlap, OverlapReport
+from xlt_allennlp.analysis.subword_counts import SubwordCounter
+from xlt_allennlp.common.errors import ConfigError
+from xlt_allennlp.data.errors import DataFormatError
+
+logger = logging.getLogger(__name__)
+
+# The progress bars: the instances of the source file, then the target files.
+COUNTING_SOURCE = "subword-overlap: counting source subwords"
+COUNTING_TARGETS = "subword-overlap: counting target subwords"
 
 
-@dataclass(frozen=True)
-class Overlap:
-    """The subwords of one target language's test data seen in the source training data.
-
-    `types` = |V_l| and `tokens` = sum of the counts c_w over V_l; `observed_types` =
-    |V_obs| with V_obs = V_en ∩ V_l; `observed_tokens` = sum of c_w over V_obs."""
-
-    types: int
-    tokens: int
-    observed_types: int
-    observed_tokens: int
-
-    @classmethod
-    def of(cls, source: Counter[Any], target: Counter[Any]) -> "Overlap":
-        observed = [w for w in target if w in source]
-        return cls(
-            types=len(target),
-            tokens=sum(target.values()),
-            observed_types=len(observed),
-            observed_tokens=sum(target[w] for w in observed),
-        )
-
-    @property
-    def p_type(self) -> float:
-        """|V_obs| / |V_l| x 100."""
-        return 100 * self.observed_types / self.types
-
-    @property
-    def p_token(self) -> float:
-        """Share (x100) of the target's subword tokens whose type is in V_en."""
-        return 100 * self.observed_tokens / self.tokens
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "types": self.types,
-            "tokens": self.tokens,
-            "observed_types": self.observed_types,
-            "observed_tokens": self.observed_tokens,
-            "p_type": self.p_type,
-            "p_token": self.p_token,
-        }
+def read_scores(path: str, metric: Optional[str]) -> tuple[str, dict[str, float]]:
+    """(metric, {language: score}) from an `evaluate-languages` JSON; `metric` None: the first."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            metrics = json.load(handle)["metrics"]
+        names = list(metrics)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(
+            f"{path}: not an evaluate-languages JSON with a 'metrics' object ({error})"
+        ) from None
+    if not names or (metric is not None and metric not in metrics):
+        raise ConfigError(f"{path}: no metric {metric!r}; the file has: {', '.join(names)}")
+    metric = metric or names[0]
+    return metric, {lang: float(score) for lang, score in metrics[metric].items()}
 
 
-def _finite(value: float) -> Optional[float]:
-    return float(value) if math.isfinite(value) else None
+def subword_overlap(
+    source: str,
+    targets: list[str],
+    *,
+    encoder: str,
+    output_dir: str,
+    dataset_reader: Optional[str] = None,
+    scores_file: Optional[str] = None,
+    metric: Optional[str] = None,
+    source_language: str = "en",
+) -> OverlapReport:
+    """p_type / p_token of every target file against the `source` training file (both read by
+    the package's readers and split by `encoder`'s tokenizer); with `scores_file` also their
+    correlation with the zero-shot scores. Writes `subword_overlap.json` and `.md` to
+    `output_dir`, and with scores `subword_overlap.png`; prints the table."""
+    scored_metric, scores = read_scores(scores_file, metric) if scores_file else (None, {})
+    counter = SubwordCounter(encoder, dataset_reader)
+    language, sep, source_path = source.partition("=")
+    if sep:  # `en=xnli.dev.tsv`: the English rows only
+        source_language = language
+    files = target_files(targets)  # checked before the (long) source count
+    source_counts = counter.count(
+        source_path if sep else source, language if sep else None, progress=COUNTING_SOURCE
+    )
+    overlaps = target_overlaps(counter, source_counts, files)
+    report = OverlapReport(source_language, overlaps, scores, scored_metric)
+    inputs = {"encoder": encoder, "source": source, "targets": targets, "scores": scores_file}
+    inputs.update(source_types=len(source_counts), source_tokens=sum(source_counts.values()))
+    written = write_report(report, output_dir, inputs)
+    print(report.markdown(), flush=True)
+    logger.info("Wrote %s", ", ".join(written))
+    return report
 
 
-def correlate(xs: list[float], ys: list[float]) -> dict[str, Any]:
-    """Pearson r with its two-sided p-value and Spearman rho (with p) of paired values;
-    None where undefined (fewer than 3 pairs, or a constant side)."""
-    result: dict[str, Any] = {"n": len(xs), "pearson_r": None, "pearson_p": None}
-    result.update(spearman_rho=None, spearman_p=None)
-    if len(xs) < 3 or len(set(xs)) < 2 or len(set(ys)) < 2:
-        return result
-    from scipy import stats  # here: scipy.stats costs start-up time of every allennlp command
-
-    pearson = stats.pearsonr(xs, ys)
-    spearman = stats.spearmanr(xs, ys)
-    result.update(pearson_r=_finite(pearson.statistic), pearson_p=_finite(pearson.pvalue))
-    result.update(spearman_rho=_finite(spearman.statistic), spearman_p=_finite(spearman.pvalue))
-    return result
+def target_files(targets: list[str]) -> list[tuple[str, str, bool]]:
+    """(language, path, whether given as `LANG=`) of the targets, named as for
+    `evaluate-languages`; a file name without a language code is a `ConfigError`, a missing file
+    a `DataFormatError`."""
+    files = language_files(targets)
+    for language, path, given in files:
+        if not given:
+            require_language_code(language, path)
+        if not os.path.isfile(path):
+            raise DataFormatError(path, None, "no such file")
+    return files
 
 
-@dataclass
-class OverlapReport:
-    """Overlap per target language and, with zero-shot `scores` (fractions, as
-    `evaluate-languages` writes them), each measure's correlation with them across the target
-    languages that have a score (the source language excluded)."""
+def target_overlaps(
+    counter: SubwordCounter, source_counts: Counter[int], files: list[tuple[str, str, bool]]
+) -> dict[str, Overlap]:
+    """Language -> the overlap of its target file (`target_files`) with `source_counts`; one
+    progress bar over the files."""
+    overlaps: dict[str, Overlap] = {}
+    progress = Tqdm.tqdm(files, desc=COUNTING_TARGETS, unit=" files")
+    for language, path, given in progress:
+        progress.set_postfix_str(language, refresh=False)
+        target_counts = counter.count(path, language if given else None)
+        overlaps[language] = Overlap.of(source_counts, target_counts)
+    return overlaps
 
-    source_language: str
-    overlaps: dict[str, Overlap]
-    scores: dict[str, float]
-    metric: Optional[str] = None
 
-    def correlated_languages(self) -> list[str]:
-        return [
-            lang for lang in self.overlaps if lang != self.source_language and lang in self.scores
-        ]
+def write_report(report: OverlapReport, output_dir: str, inputs: dict[str, Any]) -> list[str]:
+    """`subword_overlap.json` (`inputs` and the report), `.md` and, with scores, `.png` in
+    `output_dir`; returns their paths."""
+    os.makedirs(output_dir, exist_ok=True)
+    stem = os.path.join(output_dir, "subword_overlap")
+    with open(stem + ".json", "w", encoding="utf-8") as handle:
+        json.dump({**inputs, **report.to_json()}, handle, indent=2, ensure_ascii=False)
+    with open(stem + ".md", "w", encoding="utf-8") as handle:
+        handle.write(report.markdown() + "\n")
+    written = [stem + ".json", stem + ".md"]
+    if report.metric is not None:
+        from xlt_allennlp.analysis.overlap_plot import plot_overlap_scatter
 
-    def correlations(self) -> dict[str, dict[str, Any]]:
-        languages = self.correlated_languages()
-        ys = [100 * self.scores[lang] for lang in languages]
-        return {
-            measure: correlate([getattr(self.overlaps[lang], measure) for lang in languages], ys)
-            for measure in MEASURES
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        value: dict[str, Any] = {
-            "source_language": self.source_language,
-            "overlap": {lang: overlap.to_json() for lang, overlap in self.overlaps.items()},
-        }
-        if self.metric is not None:
-            value["metric"] = self.metric
-            value["scores"] = {lang: self.scores[lang] for lang in self.correlated_languages()}
-            value["correlations"] = self.correlations()
-        return value
-
-    def markdown(self) -> str:
-        with_scores = self.metric is not None
-        header = ["language", "types", "tokens", "p_type", "p_token"]
-        lines = ["| " + " | ".join(header + ([self.metric] if with_scores else [])) + " |"]
-        lines.append("|" + "---|" * (len(header) + with_scores))
-        for lang, overlap in self.overlaps.items():
-            cells = [lang, str(overlap.types), str(overlap.tokens)]
-            cells += [f"{overlap.p_type:.1f}", f"{overlap.p_token:.1f}"]
-            if with_scores:
-                cells.append(f"{100 * self.scores[lang]:.1f}" if lang in self.scores else "-")
-            lines.append("| " + " | ".join(cells) + " |")
-        if with_scores:
-            lines += ["", *self._correlation_markdown()]
-        return "\n".join(lines)
-
-    def _correlation_markdown(self) -> list[str]:
-        languages = self.correlated_languages()
-        lines = [
-            f"Correlation with {self.metric} across {len(languages)} target languages "
-            f"({', '.join(languages)}; without {self.source_language}):",
-            "",
-            "| measure | Pearson r | p | Spearman rho | p |",
-            "|---|---|---|---|---|",
-        ]
-        for measure, values in self.correlations().items():
-            keys = ("pearson_r", "pearson_p", "spearman_rho", "spearman_p")
-            cells = ["-" if values[key] is None else f"{values[key]:.3g}" for key in keys]
-            lines.append(f"| {measure} | " + " | ".join(cells) + " |")
-        return lines
+        written.append(plot_overlap_scatter(report, stem + ".png"))
+    return written

@@ -1,49 +1,11 @@
-"""`allennlp compare-results`: per-language differences of strategies from a baseline."""
+"""`allennlp compare-results`: per-language differences of strategies from a baseline (the
+library: `xlt_allennlp.results.comparison`)."""
 
 import argparse
-import logging
-import os
-from typing import Optional
 
 from allennlp.commands.subcommand import Subcommand
 
-from xlt_allennlp.commands.language_results import write_table_files
-from xlt_allennlp.commands.result_comparison import Comparison, default_labels, read_result_set
-from xlt_allennlp.common.errors import ConfigError
-
-logger = logging.getLogger(__name__)
-
-TABLE_FILE = "comparison.json"  # with comparison.csv and comparison.md beside it
-HEATMAP_FILE = "heatmap.png"
-SCORES_FILE = "scores.png"
-
-
-def compare_results(
-    result_files: list[str],
-    output_dir: str,
-    labels: Optional[list[str]] = None,
-    metric: Optional[str] = None,
-) -> Comparison:
-    """Compares the result files (the first is the baseline) and writes, in `output_dir`,
-    `comparison.json`/`.csv`/`.md`, `heatmap.png` (differences) and `scores.png` (scores)."""
-    labels = labels or default_labels(result_files)
-    if len(labels) != len(result_files):
-        raise ConfigError(f"{len(labels)} labels for {len(result_files)} result files")
-    result_sets = []
-    for path, label in zip(result_files, labels, strict=True):
-        result_set, metric = read_result_set(path, label, metric)
-        result_sets.append(result_set)
-    comparison = Comparison(result_sets, metric)
-    for label, languages in comparison.missing.items():
-        if languages:
-            logger.warning("%s has no %s score for %s", label, metric, ", ".join(languages))
-    os.makedirs(output_dir, exist_ok=True)
-    write_table_files(comparison, os.path.join(output_dir, TABLE_FILE))
-    from xlt_allennlp.commands.comparison_figures import difference_heatmap, score_bars
-
-    difference_heatmap(comparison, os.path.join(output_dir, HEATMAP_FILE))
-    score_bars(comparison, os.path.join(output_dir, SCORES_FILE))
-    return comparison
+from xlt_allennlp.results.comparison import Comparison, compare_results
 
 
 @Subcommand.register("compare-results")

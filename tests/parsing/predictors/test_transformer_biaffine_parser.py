@@ -14,9 +14,9 @@ from tests.tagging.predictors.test_first_subword_tagger import (
     run_predict,
     write_foreign_gold,
 )
-from xlt_allennlp.commands.evaluate_languages import evaluate_languages
 from xlt_allennlp.data.errors import DataFormatError
 from xlt_allennlp.data.token_indexers import PretrainedTransformerFirstSubwordIndexer
+from xlt_allennlp.evaluation.languages import evaluate_languages
 from xlt_allennlp.parsing.dataset_readers import UdParsingReader
 from xlt_allennlp.parsing.predictors import TransformerBiaffineParserPredictor
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests import PROJECT_ROOT, UD_FIXTURES, allennlp_cli
-from xlt_allennlp.commands.evaluate_languages import evaluate_languages, language_of, parse_inputs
-from xlt_allennlp.commands.language_results import LanguageResults
+from xlt_allennlp.evaluation.languages import evaluate_languages, language_of, parse_inputs
+from xlt_allennlp.results.languages import LanguageResults
 
 
 def test_language_of_file_names() -> None:

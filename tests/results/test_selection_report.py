@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from xlt_allennlp.commands.selection_report import SelectionReport, SettingsScores, spearman
+from xlt_allennlp.results.selection_report import SelectionReport, SettingsScores, spearman
 
 
 def report() -> SelectionReport:

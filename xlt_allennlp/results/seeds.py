@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from xlt_allennlp.commands.language_results import LanguageResults, write_table_files
+from xlt_allennlp.results.languages import LanguageResults, write_table_files
 
 
 def _mean_std(values: list[float]) -> tuple[float, float | None]:

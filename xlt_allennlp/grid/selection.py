@@ -13,7 +13,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from xlt_allennlp.commands.grid_points import Point
+from xlt_allennlp.grid.points import Point
 
 ARCHIVE = "model.tar.gz"
 METRICS = "metrics.json"

@@ -5,8 +5,8 @@ matplotlib is imported inside the functions (`common.plotting.pyplot`).
 
 import math
 
-from xlt_allennlp.commands.result_comparison import Comparison
 from xlt_allennlp.common.plotting import pyplot
+from xlt_allennlp.results.comparison import Comparison
 
 
 def difference_heatmap(comparison: Comparison, path: str) -> None:

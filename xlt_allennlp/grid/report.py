@@ -8,7 +8,7 @@ import os
 import uuid
 from typing import Any
 
-from xlt_allennlp.commands.grid_selection import Objective, PointResult, Selection, group_scores
+from xlt_allennlp.grid.selection import Objective, PointResult, Selection, group_scores
 
 
 def _selection_json(selection: Selection | None) -> dict[str, Any] | None:

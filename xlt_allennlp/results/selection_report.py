@@ -9,7 +9,7 @@ itself, labelled an upper bound, not a result), the mean, spread and range over 
 settings, the gap oracle - selected, the Spearman rank correlation between the settings' source
 dev scores and their scores on the language, and, when given, the score of the uniform weight
 average (a target-free alternative to choosing). With seeds, a settings' score is the mean over
-its seeds. Source-dev selection happens in `grid_selection.select`, which never sees target data.
+its seeds. Source-dev selection happens in `grid.selection.select`, which never sees target data.
 """
 
 import csv

@@ -7,9 +7,9 @@ import pytest
 from allennlp.common.checks import ConfigurationError
 
 from tests import allennlp_cli
-from xlt_allennlp.commands.compare_results import compare_results
-from xlt_allennlp.commands.language_results import LanguageResults
-from xlt_allennlp.commands.seed_results import SeedResults
+from xlt_allennlp.results.comparison import compare_results
+from xlt_allennlp.results.languages import LanguageResults
+from xlt_allennlp.results.seeds import SeedResults
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

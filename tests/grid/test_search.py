@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 
 from tests import FIXTURE_CONFIGS, PROJECT_ROOT, UD_FIXTURES, allennlp_cli
-from xlt_allennlp.commands.grid_claims import CLAIMS_FOLDER, Claims
-from xlt_allennlp.commands.grid_points import (
+from xlt_allennlp.common.errors import ConfigError
+from xlt_allennlp.grid.claims import CLAIMS_FOLDER, Claims
+from xlt_allennlp.grid.evaluation import EVALUATING
+from xlt_allennlp.grid.points import (
     Point,
     grid_points,
     parse_grid,
@@ -29,13 +31,15 @@ from xlt_allennlp.commands.grid_points import (
     parse_shard,
     shard_points,
 )
-from xlt_allennlp.commands.grid_search import EVALUATING, TRAINING, PointsFailed, grid_search
-from xlt_allennlp.commands.grid_selection import Objective, PointResult, select
-from xlt_allennlp.commands.language_results import LanguageResults
-from xlt_allennlp.commands.seed_results import SeedResults
-from xlt_allennlp.common.errors import ConfigError
+from xlt_allennlp.grid.search import PointsFailed, grid_search
+from xlt_allennlp.grid.selection import Objective, PointResult, select
+from xlt_allennlp.grid.training import TRAINING
+from xlt_allennlp.results.languages import LanguageResults
+from xlt_allennlp.results.seeds import SeedResults
 
-grid_module = importlib.import_module("xlt_allennlp.commands.grid_search")  # the module
+# The modules where the grid looks up the names the tests replace.
+training_module = importlib.import_module("xlt_allennlp.grid.training")
+evaluation_module = importlib.import_module("xlt_allennlp.grid.evaluation")
 CONFIG = str(FIXTURE_CONFIGS / "pos.jsonnet")
 # One epoch on the small dev fixture (train = dev: the grid only needs a dev score).
 FAST = {
@@ -220,7 +224,7 @@ def test_selection_follows_the_source_dev_score_not_a_target_score(
     for point, dev, target in [(a1, 0.80, 0.4), (a2, 0.78, 0.5), (b1, 0.75, 0.9), (b2, 0.76, 0.9)]:
         metrics = {"validation_accuracy": 0.9 - dev, "test_accuracy": target}
         _finish(tmp_path / point.name, best_validation_accuracy=dev, **metrics)
-    monkeypatch.setattr(grid_module, "train_point", lambda *a, **k: pytest.fail("trained"))
+    monkeypatch.setattr(training_module, "train_point", lambda *a, **k: pytest.fail("trained"))
     evaluated: list[str] = []
 
     def fake_evaluate(archive: str, inputs: list[str], **options: Any) -> LanguageResults:
@@ -228,7 +232,7 @@ def test_selection_follows_the_source_dev_score_not_a_target_score(
         target = 0.9 if "lr=0.002" in archive else 0.3 + 0.1 * len(evaluated)
         return LanguageResults({"en": {"accuracy": 0.95}, "de": {"accuracy": target}}, ["accuracy"])
 
-    monkeypatch.setattr(grid_module, "evaluate_languages", fake_evaluate)
+    monkeypatch.setattr(evaluation_module, "evaluate_languages", fake_evaluate)
     with pytest.MonkeyPatch.context() as env:
         for name, value in FAST.items():
             env.setenv(name, value)
@@ -287,11 +291,11 @@ def test_shards_cover_every_point_exactly_once(
         evaluated.append(archive)
         return LanguageResults({"de": {"accuracy": 0.5}}, ["accuracy"])
 
-    monkeypatch.setattr(grid_module, "evaluate_languages", fake_evaluate)
+    monkeypatch.setattr(evaluation_module, "evaluate_languages", fake_evaluate)
     by_shard = []
     for index in (0, 1):
         trained: list[str] = []
-        monkeypatch.setattr(grid_module, "train_point", _fake_trainer(trained))
+        monkeypatch.setattr(training_module, "train_point", _fake_trainer(trained))
         grid_search(CONFIG, str(tmp_path), grid=grid, shard=(index, 2), evaluate=["x"])
         by_shard.append(trained)
         if index == 0:  # half the grid: reported, provisional, not evaluated
@@ -309,9 +313,9 @@ def test_points_and_evaluation_show_one_progress_bar_each(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     grid = {"lr": [0.1, 0.2, 0.3]}
-    monkeypatch.setattr(grid_module, "train_point", _fake_trainer([]))
+    monkeypatch.setattr(training_module, "train_point", _fake_trainer([]))
     fake_results = LanguageResults({"de": {"accuracy": 0.5}}, ["accuracy"])
-    monkeypatch.setattr(grid_module, "evaluate_languages", lambda *a, **k: fake_results)
+    monkeypatch.setattr(evaluation_module, "evaluate_languages", lambda *a, **k: fake_results)
     grid_search(CONFIG, str(tmp_path), grid=grid, seeds=[1, 2], evaluate=["x"])
     captured = capsys.readouterr()
     assert f"{TRAINING}: 100%" in captured.err and "6/6" in captured.err  # allennlp's Tqdm
@@ -324,7 +328,7 @@ def test_concurrent_copies_never_train_the_same_point(
 ) -> None:
     grid = {"lr": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]}
     trained: list[str] = []
-    monkeypatch.setattr(grid_module, "train_point", _fake_trainer(trained, pause=0.2))
+    monkeypatch.setattr(training_module, "train_point", _fake_trainer(trained, pause=0.2))
     errors: list[BaseException] = []
 
     def copy() -> None:
@@ -395,7 +399,7 @@ def test_interrupted_grid_resumes_retries_and_keeps_finished_points(
     grid = {"lr": [2e-3, 3e-3, 4e-3], "batch_size": [16], "epochs": [1]}
     for name, value in FAST.items():
         monkeypatch.setenv(name, value)
-    real_train = grid_module.train_point
+    real_train = training_module.train_point
     calls: list[tuple[str, bool]] = []
 
     def crash(config: str, folder: str, ext_vars: dict[str, str], **options: Any) -> None:
@@ -403,7 +407,7 @@ def test_interrupted_grid_resumes_retries_and_keeps_finished_points(
         raise RuntimeError("CUDA out of memory (simulated)")
 
     # The new point fails (recorded by grid-search itself); the other two are skipped.
-    monkeypatch.setattr(grid_module, "train_point", crash)
+    monkeypatch.setattr(training_module, "train_point", crash)
     with pytest.raises(PointsFailed, match="1 of 3 points failed"):
         grid_search(CONFIG, str(directory), grid=grid)
     assert calls == [(failed, False)]
@@ -419,7 +423,7 @@ def test_interrupted_grid_resumes_retries_and_keeps_finished_points(
         real_train(config, folder, ext_vars, **options)
 
     calls.clear()
-    monkeypatch.setattr(grid_module, "train_point", counted)
+    monkeypatch.setattr(training_module, "train_point", counted)
     outcome = grid_search(CONFIG, str(directory), grid=grid)
     assert calls == [(partial, True), (failed, False)]  # resumed, retried; `done` untouched
     assert (directory / done / "model.tar.gz").stat().st_mtime_ns == finished
