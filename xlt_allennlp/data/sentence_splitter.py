@@ -106,10 +106,10 @@ SENTENCEX_SCRIPTS = {
 }
 
 
-def script_language(text: str, sample: int = 200) -> Optional[str]:
-    """The language sentencex should split `text` as, from the script of most of its first
-    `sample` letters (`SENTENCEX_SCRIPTS`), or None for the package's rules: a choice made from
-    the text alone, never from a gold label."""
+def dominant_script(text: str, sample: int = 200) -> tuple[Optional[str], set[str]]:
+    """The script of most of the first `sample` letters of `text` (the first word of their
+    Unicode names: `LATIN`, `CJK`, `HIRAGANA`, ...; ties to the name sorting last) and the set of
+    scripts seen; (None, empty set) for a text without letters."""
     counts: dict[str, int] = {}
     letters = 0
     for character in text:
@@ -121,9 +121,16 @@ def script_language(text: str, sample: int = 200) -> Optional[str]:
         if letters == sample:
             break
     if not counts:
-        return None
-    script = max(counts, key=lambda name: (counts[name], name))
-    return SENTENCEX_SCRIPTS.get(script)
+        return None, set()
+    return max(counts, key=lambda name: (counts[name], name)), set(counts)
+
+
+def script_language(text: str, sample: int = 200) -> Optional[str]:
+    """The language sentencex should split `text` as, from the script of most of its first
+    `sample` letters (`SENTENCEX_SCRIPTS`), or None for the package's rules: a choice made from
+    the text alone, never from a gold label."""
+    script, _ = dominant_script(text, sample)
+    return None if script is None else SENTENCEX_SCRIPTS.get(script)
 
 
 def split_sentences(text: str, language: Optional[str] = None) -> list[str]:

@@ -24,7 +24,7 @@ from typing import Any, Optional
 
 from allennlp.data.tokenizers import Token, Tokenizer
 
-from xlt_allennlp.data.sentence_splitter import sentence_language
+from xlt_allennlp.data.sentence_splitter import dominant_script, sentence_language
 
 # Languages tokenized by the fallback rules although spaCy has a class for them (its tokenizer
 # for them needs a package that is not installed: PyThaiNLP, pyvi).
@@ -46,24 +46,6 @@ SCRIPT_LANGUAGES = {
 }
 # The language guessed for any other script (Latin included): spaCy's multi-language rules.
 DEFAULT_LANGUAGE = "xx"
-
-
-def dominant_script(text: str, sample: int = 200) -> tuple[Optional[str], set[str]]:
-    """The script of most of the first `sample` letters of `text` (the first word of their Unicode
-    names, as `sentence_splitter.script_language` counts them) and the set of scripts seen."""
-    counts: dict[str, int] = {}
-    letters = 0
-    for character in text:
-        if not character.isalpha():
-            continue
-        script = unicodedata.name(character, "").split(" ", 1)[0]
-        counts[script] = counts.get(script, 0) + 1
-        letters += 1
-        if letters == sample:
-            break
-    if not counts:
-        return None, set()
-    return max(counts, key=lambda name: (counts[name], name)), set(counts)
 
 
 def guess_language(text: str) -> str:
