@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from allennlp.common.checks import ConfigurationError
+from allennlp.data import Token, Vocabulary
 from transformers import AutoTokenizer
 
 from tests import TINY_MBERT, TINY_XLMR
@@ -98,3 +99,41 @@ def test_indexers_with_different_modes_differ() -> None:
 def test_unknown_mode_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="space_markers must be one of"):
         PretrainedTransformerFirstSubwordIndexer(TINY_XLMR, space_markers="strip")
+
+
+@pytest.mark.parametrize(
+    ("mode", "firsts", "lasts"),
+    [
+        # Pieces: ▁的 | ▁ 经 济 | ▁ 天 气 | ▁。 | ▁casa | ▁. | ▁Haus (▁ dropped with "drop").
+        ("first", [0, 1, 4, 7, 8, 9, 10], [0, 3, 6, 7, 8, 9, 10]),
+        ("skip", [0, 2, 5, 7, 8, 9, 10], [0, 3, 6, 7, 8, 9, 10]),
+        ("drop", [0, 1, 3, 5, 6, 7, 8], [0, 2, 4, 5, 6, 7, 8]),
+    ],
+)
+def test_each_word_spans_its_pieces_without_a_skipped_marker(
+    mode: str, firsts: list[int], lasts: list[int]
+) -> None:
+    indexer = PretrainedTransformerFirstSubwordIndexer(TINY_XLMR, space_markers=mode)
+    ids, offsets, last_offsets = indexer.subword_spans(WORDS)
+    assert (offsets, last_offsets) == (firsts, lasts)
+    assert indexer.subword_ids(WORDS) == (ids, offsets)
+
+
+@pytest.mark.parametrize("mode", ["drop", "skip", "first"])
+def test_a_word_that_is_only_a_marker_spans_its_markers(tmp_path: Path, mode: str) -> None:
+    model_name = xlmr_like_tokenizer(tmp_path)
+    indexer = PretrainedTransformerFirstSubwordIndexer(model_name, space_markers=mode)
+    ids, offsets, last_offsets = indexer.subword_spans(["casa", "\u200b", "casa"])
+    tokens = AutoTokenizer.from_pretrained(model_name).convert_ids_to_tokens(ids)
+    assert tokens == ["▁casa", "▁", "▁casa"]
+    assert (offsets, last_offsets) == ([0, 1, 2], [0, 1, 2])
+
+
+def test_indices_and_padding_carry_the_last_subwords() -> None:
+    indexer = PretrainedTransformerFirstSubwordIndexer(TINY_MBERT)
+    indexed = indexer.tokens_to_indices([Token("unbelievable"), Token("Haus")], Vocabulary())
+    assert indexed["offsets"] == [0, 5] and indexed["last_offsets"] == [4, 5]
+    assert set(indexer.get_empty_token_list()) == set(indexed)
+    lengths = {key: len(value) + 2 for key, value in indexed.items()}
+    padded = indexer.as_padded_tensor_dict(indexed, lengths)
+    assert padded["last_offsets"].tolist() == [4, 5, 0, 0]

@@ -96,7 +96,8 @@ local soft_only = [
 
   // Indexer + embedder pair for word-level tasks: the sliding window of section 5, 128 subwords
   // per window (special tokens included), each later window repeating the last 64 subwords of
-  // the previous one as context; every word is represented by its first subword.
+  // the previous one as context; every word is represented by its first subword (the paper's;
+  // `subword_pooling`, `layers` below).
   // `space_markers`: what a bare SentencePiece/BPE word-start marker ("▁" before a CJK word or
   // punctuation) becomes: "drop" (removed from the input; default), "skip" (kept, the word is
   // represented by its next piece) or "first" (kept and used). No effect on WordPiece (mBERT).
@@ -107,6 +108,18 @@ local soft_only = [
       space_markers: args.str('space_markers', 'drop'),
     },
   },
+  // `subword_pooling`: a word's vector from its subwords (a skipped or dropped bare marker is not
+  // one of them): "first" (default, the paper's), "mean", "last" or "first_last" (the two
+  // concatenated: twice the encoder's hidden size). `layers`: "last" (default when fine-tuning,
+  // the paper's) or "mix:K", a learned scalar mix of the last K hidden states (K up to the
+  // number of blocks + 1), trained with the model; in feature mode the default is the mix of
+  // all of them, and `layers=mix:K` mixes the last K instead. Set only when not the default, so
+  // the paper's configs are unchanged.
+  local subword_pooling = args.str('subword_pooling', 'first'),
+  local layers = args.str('layers', ''),
+  assert !(feature && layers == 'last') :
+         'layers=last cannot be combined with mode=feature, which mixes the hidden states: ' +
+         'leave layers out (the mix of all of them) or give layers=mix:K',
   first_subword_embedder: {
     token_embedders: {
       tokens: {
@@ -114,27 +127,33 @@ local soft_only = [
         model_name: $.encoder,
         max_length: args.json('max_length', 128),
         context: args.json('context', 64),
+        [if subword_pooling != 'first' then 'subword_pooling']: subword_pooling,
+        [if layers != '' && layers != 'last' then 'layers']: layers,
       } + $.embedder_strategy,
     },
   },
+  // Word vectors are twice the encoder's hidden size with subword_pooling=first_last.
+  local word_size_multiple = if subword_pooling == 'first_last' then 2 else 1,
 
   // The feature-based mode's 2-layer BiLSTM, hidden size = the encoder's (read from its config
   // by `transformer_sized_lstm`, so one config fits every encoder); its input is the encoder's
-  // hidden size + `extra_input_dim`.
-  lstm(extra_input_dim=0):: {
+  // hidden size (times `encoder_size_multiple`: 2 behind first_last word vectors) +
+  // `extra_input_dim`.
+  lstm(extra_input_dim=0, encoder_size_multiple=1):: {
     type: 'transformer_sized_lstm',
     model_name: $.encoder,
     num_layers: 2,
     bidirectional: true,
     [if extra_input_dim != 0 then 'extra_input_dim']: extra_input_dim,
+    [if encoder_size_multiple != 1 then 'encoder_size_multiple']: encoder_size_multiple,
   },
   // Seq2SeqEncoder between the word embedder and a word-level head (the tagger's `encoder`):
   // null when fine-tuning, the BiLSTM in feature mode.
-  word_encoder: if feature then $.lstm() else null,
+  word_encoder: if feature then $.lstm(0, word_size_multiple) else null,
   // The same for the biaffine parser, whose encoder input is the encoder output + the gold-POS
   // embedding (`pos_dim`, 0 without POS). Null when fine-tuning: the parser's default
   // pass-through encoder then sizes itself from the embedder (+ POS embedding).
-  parser_encoder(pos_dim=0):: if feature then $.lstm(pos_dim) else null,
+  parser_encoder(pos_dim=0):: if feature then $.lstm(pos_dim, word_size_multiple) else null,
   // Sequence-to-vector pieces of a sentence classifier: when fine-tuning no seq2seq encoder and
   // the first token ([CLS] / <s>) of the last layer; in feature mode the BiLSTM and max pooling
   // over time of its 2 x hidden-size output.

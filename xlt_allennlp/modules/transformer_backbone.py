@@ -6,6 +6,7 @@ from typing import Any, Optional, Union
 
 import torch
 from allennlp.common import FromParams
+from allennlp.common.checks import ConfigurationError
 from allennlp.data.tokenizers import PretrainedTransformerTokenizer
 from allennlp.modules.scalar_mix import ScalarMix
 
@@ -36,6 +37,12 @@ class TransformerBackbone(torch.nn.Module, FromParams):
       whether it is fully frozen);
     - `last_layer_only: false`: a learned softmax-weighted, scaled mix of ALL hidden states, the
       embedding layer included (13 for a 12-layer encoder; allennlp's own mix leaves it out);
+    - `layers`: which hidden states make the output, for fine-tuning and frozen encoders alike:
+      `"last"` (the last layer) or `"mix:K"`, a learned softmax-weighted, scaled mix (allennlp's
+      `ScalarMix`) of the last K hidden states, K from 1 to L + 1 (`"mix:13"` for a 12-layer
+      encoder is the mix of all of them, the same as `last_layer_only: false`). Default (`None`):
+      what `last_layer_only` says; `"mix:K"` with `last_layer_only: false` mixes the last K,
+      and `"last"` with it is refused;
     - `max_positions`, the longest input the encoder can take (RoBERTa-style models lose two
       positions to their padding offset).
 
@@ -52,6 +59,7 @@ class TransformerBackbone(torch.nn.Module, FromParams):
         train_parameters: bool = True,
         freeze_layers: int = -1,
         last_layer_only: bool = True,
+        layers: Optional[str] = None,
         eval_mode: Optional[bool] = None,
         reinit_modules: Optional[Union[int, tuple[int, ...], tuple[str, ...]]] = None,
         override_weights_file: Optional[str] = None,
@@ -90,9 +98,11 @@ class TransformerBackbone(torch.nn.Module, FromParams):
         self.eval_mode = not self.trains() if eval_mode is None else eval_mode
         if self.eval_mode:
             self.transformer_model.eval()
+        # The number of last hidden states mixed (None: the last layer alone).
+        self._mixed_layers = mixed_layers(layers, last_layer_only, self.config.num_hidden_layers)
         self._scalar_mix: Optional[ScalarMix] = None
-        if not last_layer_only:
-            self._scalar_mix = ScalarMix(self.config.num_hidden_layers + 1)
+        if self._mixed_layers is not None:
+            self._scalar_mix = ScalarMix(self._mixed_layers)
         positions = getattr(self.config, "max_position_embeddings", None)
         if positions is not None and self.config.model_type in ("roberta", "xlm-roberta"):
             positions -= 2  # RoBERTa-style position ids start after the padding index
@@ -124,7 +134,7 @@ class TransformerBackbone(torch.nn.Module, FromParams):
         type_ids: Optional[torch.Tensor] = None,
     ) -> torch.Tensor:
         """[batch, subwords] ids, mask and optional token type ids -> [batch, subwords, dim]:
-        the last layer, or the learned mix of all hidden states."""
+        the last layer, or the learned mix of the last K hidden states (`layers`)."""
         if self.max_positions is not None and input_ids.size(1) > self.max_positions:
             raise ValueError(
                 f"{input_ids.size(1)} subwords do not fit the encoder ({self.max_positions} "
@@ -143,7 +153,30 @@ class TransformerBackbone(torch.nn.Module, FromParams):
             )
         if self._scalar_mix is None:
             return output.last_hidden_state
-        return self._scalar_mix(list(output.hidden_states), mask)
+        assert self._mixed_layers is not None
+        return self._scalar_mix(list(output.hidden_states[-self._mixed_layers :]), mask)
+
+
+def mixed_layers(layers: Optional[str], last_layer_only: bool, num_layers: int) -> Optional[int]:
+    """How many of the last hidden states (`num_layers` blocks + the embedding layer) `layers`
+    mixes: None for `"last"`, K for `"mix:K"`; with `layers=None`, `last_layer_only` decides
+    (False: all of them)."""
+    if layers is None:
+        return None if last_layer_only else num_layers + 1
+    if layers == "last":
+        if not last_layer_only:
+            raise ConfigurationError(
+                'layers="last" contradicts last_layer_only=false (a mix of all hidden states): '
+                "give one of them"
+            )
+        return None
+    count = layers[len("mix:") :] if layers.startswith("mix:") else ""
+    if not count.isdigit() or not 1 <= int(count) <= num_layers + 1:
+        raise ConfigurationError(
+            f'layers must be "last" or "mix:K" with K from 1 to {num_layers + 1} (the '
+            f"encoder's {num_layers} blocks + its embedding layer); got {layers!r}"
+        )
+    return int(count)
 
 
 def rename_state_dict_keys(

@@ -1,4 +1,4 @@
-"""Word -> subword indexing that remembers where each word's first subword is."""
+"""Word -> subword indexing that remembers where each word's subwords are."""
 
 from typing import Any, Optional
 
@@ -36,7 +36,7 @@ def bare_space_marker_ids(tokenizer: PreTrainedTokenizerBase) -> frozenset[int]:
 
 @TokenIndexer.register("pretrained_transformer_first_subword")
 class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
-    """Splits pre-tokenized words into subwords and records each word's first subword.
+    """Splits pre-tokenized words into subwords and records where each word's subwords are.
 
     Registered as `"pretrained_transformer_first_subword"`; pair it with the token embedder of
     the same name, which runs the encoder over a sliding window and returns one vector per word
@@ -59,6 +59,10 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
 
     A word made of bare markers only keeps them and is represented by the first. WordPiece
     tokenizers (mBERT) have no such markers: the option changes nothing for them.
+
+    Each word's subwords are the range `offsets` .. `last_offsets` (both included): its first
+    subword as above, up to its last subword. A skipped (or dropped) bare marker is not one of
+    them; with `"first"` it is. The embedder's `subword_pooling` reads the range.
 
     ```jsonnet
     "token_indexers": {"tokens": {"type": "pretrained_transformer_first_subword",
@@ -100,8 +104,14 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
 
     def subword_ids(self, words: list[str]) -> tuple[list[int], list[int]]:
         """Returns the flat subword ids of `words` and the index of each word's first subword."""
+        ids, offsets, _ = self.subword_spans(words)
+        return ids, offsets
+
+    def subword_spans(self, words: list[str]) -> tuple[list[int], list[int], list[int]]:
+        """Returns the flat subword ids of `words` and, per word, the index of its first and of
+        its last subword (a skipped bare space marker is not part of the word)."""
         if not words:
-            return [], []
+            return [], [], []
         per_word: list[list[int]]
         if self._tokenizer.is_fast:
             encoding = self._tokenizer(words, is_split_into_words=True, add_special_tokens=False)
@@ -114,6 +124,7 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
             per_word = [self._tokenizer.encode(word, add_special_tokens=False) for word in words]
         ids: list[int] = []
         offsets: list[int] = []
+        last_offsets: list[int] = []
         for pieces in per_word:
             pieces = pieces or [self._unk_id]
             first = self._first_real_piece(pieces)
@@ -121,7 +132,8 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
                 pieces, first = pieces[first:], 0
             offsets.append(len(ids) + first)
             ids.extend(pieces)
-        return ids, offsets
+            last_offsets.append(len(ids) - 1)
+        return ids, offsets, last_offsets
 
     def _first_real_piece(self, pieces: list[int]) -> int:
         """Index of the first piece that is not a bare space marker (0 if there is none)."""
@@ -132,16 +144,23 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
         return 0
 
     def tokens_to_indices(self, tokens: list[Token], vocabulary: Vocabulary) -> IndexedTokenList:
-        ids, offsets = self.subword_ids([token.ensure_text() for token in tokens])
+        ids, offsets, last_offsets = self.subword_spans([token.ensure_text() for token in tokens])
         return {
             "token_ids": ids,
             "wordpiece_mask": [True] * len(ids),
             "offsets": offsets,
+            "last_offsets": last_offsets,
             "mask": [True] * len(tokens),
         }
 
     def get_empty_token_list(self) -> IndexedTokenList:
-        return {"token_ids": [], "wordpiece_mask": [], "offsets": [], "mask": []}
+        return {
+            "token_ids": [],
+            "wordpiece_mask": [],
+            "offsets": [],
+            "last_offsets": [],
+            "mask": [],
+        }
 
     def as_padded_tensor_dict(
         self, tokens: IndexedTokenList, padding_lengths: dict[str, int]
@@ -160,6 +179,11 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
             ),
             "offsets": torch.LongTensor(
                 pad_sequence_to_length(tokens["offsets"], padding_lengths["offsets"], lambda: 0)
+            ),
+            "last_offsets": torch.LongTensor(
+                pad_sequence_to_length(
+                    tokens["last_offsets"], padding_lengths["last_offsets"], lambda: 0
+                )
             ),
             "mask": torch.BoolTensor(
                 pad_sequence_to_length(tokens["mask"], padding_lengths["mask"], lambda: False)

@@ -15,9 +15,10 @@ class TransformerSizedLstm(LstmSeq2SeqEncoder):
     section 5.2) runs a 2-layer BiLSTM with hidden size d_h (the encoder's hidden size, per
     direction) over the mixed encoder layers. A config cannot know d_h (64 for a test encoder,
     768 for mBERT), so this subclass of `LstmSeq2SeqEncoder` reads it from `model_name`'s
-    `config.json`: input size d_h + `extra_input_dim` (e.g. a gold-POS embedding concatenated to
-    the encoder output), hidden size d_h unless `hidden_size` is given; output size
-    2 x hidden size when bidirectional.
+    `config.json`: input size `encoder_size_multiple` x d_h + `extra_input_dim` (e.g. a gold-POS
+    embedding concatenated to the encoder output; the multiple is 2 behind word vectors that
+    concatenate two subwords, `subword_pooling: "first_last"`), hidden size d_h unless
+    `hidden_size` is given; output size 2 x hidden size when bidirectional.
 
     ```jsonnet
     "encoder": {"type": "transformer_sized_lstm", "model_name": "bert-base-multilingual-cased",
@@ -32,13 +33,14 @@ class TransformerSizedLstm(LstmSeq2SeqEncoder):
         bidirectional: bool = True,
         hidden_size: Optional[int] = None,
         extra_input_dim: int = 0,
+        encoder_size_multiple: int = 1,
         dropout: float = 0.0,
         bias: bool = True,
         stateful: bool = False,
     ) -> None:
         encoder_size = transformer_hidden_size(model_name)
         super().__init__(
-            input_size=encoder_size + extra_input_dim,
+            input_size=encoder_size_multiple * encoder_size + extra_input_dim,
             hidden_size=encoder_size if hidden_size is None else hidden_size,
             num_layers=num_layers,
             bias=bias,

@@ -1,44 +1,83 @@
-"""Sliding-window transformer embedder that returns the first subword's vector for every word."""
+"""Sliding-window transformer embedder: one vector per word, pooled from its subwords."""
 
 from typing import Any, Optional
 
 import torch
+from allennlp.common.checks import ConfigurationError
 from allennlp.modules.token_embedders import TokenEmbedder
 from allennlp.nn import util
 
 from xlt_allennlp.modules.sliding_window import sliding_windows
 from xlt_allennlp.modules.transformer_backbone import TransformerBackbone, rename_state_dict_keys
 
+SUBWORD_POOLING_MODES = ("first", "mean", "last", "first_last")
+
 
 @TokenEmbedder.register("pretrained_transformer_first_subword")
 class PretrainedTransformerFirstSubwordEmbedder(TransformerBackbone, TokenEmbedder):
-    """Embeds words with a transformer and represents each word by its FIRST subword.
+    """Embeds words with a transformer: one vector per word, by default its FIRST subword's.
 
     Registered as `"pretrained_transformer_first_subword"`; use it with the indexer of the same
-    name. Sequences longer than `max_length` subwords (special tokens included) are encoded with
-    the sliding window of Wu & Dredze (2019): the first window holds the first subwords that fit,
-    every later window repeats the last `context` subwords of the previous one as left context
-    and adds new subwords after them. Each subword's vector comes from the one window in which it
-    is new, so every word is represented (and predicted) exactly once, whatever its length.
-    allennlp's `pretrained_transformer_mismatched` embedder folds long inputs into
-    NON-overlapping chunks instead, which is why this embedder exists.
-
-    Everything else (loading, `freeze_layers`, `train_parameters`, the frozen feature-extractor
-    mode, `last_layer_only: false` for the mix of all hidden states) is the encoder set-up of
-    `xlt_allennlp.modules.transformer_backbone.TransformerBackbone`, whose parameters this
-    embedder takes.
+    name, which says where each word's subwords are (a bare SentencePiece space marker that the
+    indexer skips or drops is not one of them, see its `space_markers`). Sequences longer than
+    `max_length` subwords (special tokens included) are encoded with the sliding window of Wu &
+    Dredze (2019): the first window holds the first subwords that fit, every later window repeats
+    the last `context` subwords of the previous one as left context and adds new subwords after
+    them. Each subword's vector comes from the one window in which it is new, and each word's
+    vector is pooled from its subwords' vectors, so every word is represented (and predicted)
+    exactly once, whatever its length. allennlp's `pretrained_transformer_mismatched` embedder
+    folds long inputs into NON-overlapping chunks instead, which is why this embedder exists.
 
     ```jsonnet
     "token_embedders": {"tokens": {"type": "pretrained_transformer_first_subword",
                                    "model_name": "bert-base-multilingual-cased",
-                                   "max_length": 128, "context": 64, "freeze_layers": 3}}
+                                   "max_length": 128, "context": 64, "freeze_layers": 3,
+                                   "subword_pooling": "mean", "layers": "mix:4"}}
     ```
+
+    # Parameters
+
+    model_name : `str`
+        A Hugging Face encoder name or local path.
+    max_length : `int`, optional (default = `128`)
+        Subwords per window, the encoder's special tokens included (the paper's 128).
+    context : `int`, optional (default = `64`)
+        Subwords of the previous window repeated as left context in every later window.
+    subword_pooling : `str`, optional (default = `"first"`)
+        How a word's vector is made from its subwords' vectors: `"first"` (its first subword,
+        the paper's), `"mean"` (the mean over all its subwords), `"last"` (its last subword) or
+        `"first_last"` (first and last concatenated: the output is twice the encoder's hidden
+        size, and `get_output_dim()` says so).
+    layers : `str`, optional (default = `None`: the last layer, or with `last_layer_only: false`
+        the mix of all hidden states)
+        `"last"`: the encoder's last layer (the paper's); `"mix:K"`: a learned softmax-weighted,
+        scaled mix (allennlp's `ScalarMix`) of the last K hidden states, K up to L + 1 (all blocks
+        and the embedding layer), trained with the model whether the encoder is fine-tuned or
+        frozen. The pooling is applied to the mixed vectors.
+    **kwargs
+        The encoder set-up of `xlt_allennlp.modules.transformer_backbone.TransformerBackbone`:
+        `freeze_layers`, `train_parameters`, `last_layer_only` (`false`: the mix of all hidden
+        states, the feature-based mode's), `eval_mode`, `reinit_modules`,
+        `override_weights_file`, `override_weights_strip_prefix`, `load_weights`,
+        `gradient_checkpointing`, `tokenizer_kwargs`, `transformer_kwargs`.
     """
 
     def __init__(
-        self, model_name: str, *, max_length: int = 128, context: int = 64, **kwargs: Any
+        self,
+        model_name: str,
+        *,
+        max_length: int = 128,
+        context: int = 64,
+        subword_pooling: str = "first",
+        **kwargs: Any,
     ) -> None:
+        if subword_pooling not in SUBWORD_POOLING_MODES:
+            raise ConfigurationError(
+                f"subword_pooling must be one of {', '.join(SUBWORD_POOLING_MODES)}; "
+                f"got {subword_pooling!r}"
+            )
         super().__init__(model_name, **kwargs)
+        self._subword_pooling = subword_pooling
         self._start_ids = [token.text_id for token in self.tokenizer.single_sequence_start_tokens]
         self._end_ids = [token.text_id for token in self.tokenizer.single_sequence_end_tokens]
         pad_id = self.tokenizer.tokenizer.pad_token_id
@@ -55,6 +94,13 @@ class PretrainedTransformerFirstSubwordEmbedder(TransformerBackbone, TokenEmbedd
         # `_matched_embedder.` (an allennlp embedder inside this one).
         self._register_load_state_dict_pre_hook(self._rename_legacy_keys)
 
+    @property
+    def subword_pooling(self) -> str:
+        return self._subword_pooling
+
+    def get_output_dim(self) -> int:
+        return 2 * self.output_dim if self._subword_pooling == "first_last" else self.output_dim
+
     @staticmethod
     def _rename_legacy_keys(state_dict: dict[str, torch.Tensor], prefix: str, *_: Any) -> None:
         rename_state_dict_keys(
@@ -68,13 +114,23 @@ class PretrainedTransformerFirstSubwordEmbedder(TransformerBackbone, TokenEmbedd
         offsets: torch.LongTensor,
         wordpiece_mask: torch.BoolTensor,
         type_ids: Optional[torch.LongTensor] = None,
+        last_offsets: Optional[torch.LongTensor] = None,
     ) -> torch.Tensor:
-        """Shapes: `token_ids`/`wordpiece_mask` [batch, subwords]; `offsets`/`mask` [batch, words].
+        """Shapes: `token_ids`/`wordpiece_mask` [batch, subwords]; `offsets` (each word's first
+        subword), `last_offsets` (its last subword) and `mask` [batch, words]. `last_offsets` is
+        needed by every `subword_pooling` but `"first"`.
 
-        Returns [batch, words, output_dim]; padding words are zero vectors.
+        Returns [batch, words, get_output_dim()]; padding words are zero vectors.
         """
+        if self._subword_pooling != "first" and last_offsets is None:
+            raise ValueError(
+                f"subword_pooling={self._subword_pooling!r} needs each word's last subword "
+                "(`last_offsets`, from the pretrained_transformer_first_subword indexer)"
+            )
         subword_embeddings = self.embed_subwords(token_ids, wordpiece_mask)
-        word_embeddings = util.batched_index_select(subword_embeddings, offsets)
+        word_embeddings = pool_subwords(
+            subword_embeddings, offsets, last_offsets, mask, self._subword_pooling
+        )
         return word_embeddings * mask.unsqueeze(-1)
 
     def embed_subwords(
@@ -128,3 +184,38 @@ class PretrainedTransformerFirstSubwordEmbedder(TransformerBackbone, TokenEmbedd
                 (0, input_ids.size(1), self.output_dim), dtype=torch.get_default_dtype()
             )
         return self.encode(input_ids, attention_mask)
+
+
+def pool_subwords(
+    subword_embeddings: torch.Tensor,
+    offsets: torch.LongTensor,
+    last_offsets: Optional[torch.LongTensor],
+    mask: torch.BoolTensor,
+    pooling: str,
+) -> torch.Tensor:
+    """[batch, subwords, dim] -> [batch, words, dim] (2 x dim for `"first_last"`): each word's
+    vector from its subwords `offsets` .. `last_offsets` (both included) as `pooling` says."""
+    if pooling == "first":
+        return util.batched_index_select(subword_embeddings, offsets)
+    assert last_offsets is not None
+    if pooling == "last":
+        return util.batched_index_select(subword_embeddings, last_offsets)
+    if pooling == "first_last":
+        return torch.cat(
+            [
+                util.batched_index_select(subword_embeddings, offsets),
+                util.batched_index_select(subword_embeddings, last_offsets),
+            ],
+            dim=-1,
+        )
+    # Mean: a [words, subwords] averaging matrix per sentence (memory words x subwords, not
+    # words x longest word x dim; deterministic on a GPU, unlike a scatter-add).
+    positions = torch.arange(subword_embeddings.size(1), device=offsets.device)
+    inside = (
+        (positions >= offsets.unsqueeze(-1))
+        & (positions <= last_offsets.unsqueeze(-1))
+        & mask.unsqueeze(-1)
+    )
+    weights = inside.to(subword_embeddings.dtype)
+    weights = weights / weights.sum(dim=-1, keepdim=True).clamp(min=1)
+    return torch.bmm(weights, subword_embeddings)
