@@ -147,6 +147,11 @@ class SelectionReport:
         (red) and the uniform soup (green), as a PNG."""
         plt = pyplot()
         rows = self.rows()
+        kinds = {row["oracle_kind"] == "target dev" for row in rows}
+        oracle_label = {
+            frozenset({True}): "oracle (target dev)",
+            frozenset({False}): "upper bound (best on the file)",
+        }.get(frozenset(kinds), "oracle (target dev) / upper bound")
         figure, axes = plt.subplots(figsize=(max(4.0, 0.9 * len(rows) + 2), 3.6))
         for x, row in enumerate(rows):
             values = [
@@ -157,7 +162,7 @@ class SelectionReport:
                 axes.scatter(x, 100 * row["selected"], color="tab:blue", marker="D", s=36, zorder=3,
                              label="selected on source dev" if x == 0 else None)  # fmt: skip
             axes.scatter(x, 100 * row["oracle"], color="tab:red", marker="*", s=70, zorder=2,
-                         label="oracle" if x == 0 else None)  # fmt: skip
+                         label=oracle_label if x == 0 else None)  # fmt: skip
             if row["soup"] is not None:
                 axes.scatter(x, 100 * row["soup"], color="tab:green", marker="s", s=30, zorder=2,
                              label="uniform soup" if x == 0 else None)  # fmt: skip
