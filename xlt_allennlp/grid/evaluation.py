@@ -19,13 +19,17 @@ EVALUATING = "grid-search: evaluating points"  # the progress bar over the evalu
 
 
 def evaluate_points(
-    results: list[PointResult], inputs: list[str], table: str | None, **options: Any
+    results: list[PointResult],
+    inputs: list[str],
+    table: str | None,
+    loaders: LanguageLoaders | None = None,
+    **options: Any,
 ) -> dict[str, LanguageResults]:
     """Every done point on every file of `inputs` (one model load per point; each file read
-    once for all of them, `LanguageLoaders`), with `table`, each point's table written into its
-    directory under that name; by point name."""
+    once for all of them: `loaders`, new ones if None), with `table`, each point's table written
+    into its directory under that name; by point name."""
     done = [result for result in results if result.status == "done"]
-    loaders = LanguageLoaders()
+    loaders = LanguageLoaders() if loaders is None else loaders
     per_point: dict[str, LanguageResults] = {}
     progress = Tqdm.tqdm(done, desc=EVALUATING, unit=" models")
     for result in progress:
@@ -57,12 +61,16 @@ def selected_table(
 
 
 def uniform_soups(
-    directory: str, results: list[PointResult], inputs: list[str], **options: Any
-) -> dict[str, float] | None:
+    directory: str,
+    results: list[PointResult],
+    inputs: list[str],
+    loaders: LanguageLoaders | None = None,
+    **options: Any,
+) -> list[LanguageResults]:
     """For each seed with two or more done points, the uniform average of their weights
     (`DIR/soup,seed=S/model.tar.gz`: points of one seed share the task head's initialisation),
-    evaluated on `inputs`; the scores (every metric) averaged over the seeds, by language.
-    None when no seed has two points."""
+    evaluated on `inputs` (with `loaders`: the files the points were evaluated on are not read
+    again); one table per soup, none when no seed has two points."""
     by_seed: dict[Any, list[PointResult]] = {}
     for result in results:
         if result.status == "done":
@@ -81,18 +89,12 @@ def uniform_soups(
                 archive,
                 inputs,
                 output_file=os.path.join(directory, name, "languages.json"),
+                loaders=loaders,
                 print_table=False,
                 **options,
             )
         )
-    if not tables:
-        return None
-    languages = [lang for lang in tables[0].scores if all(lang in t.scores for t in tables)]
-    metric = tables[0].metrics[0]
-    return {
-        lang: statistics.fmean(t.scores[lang][metric] for t in tables if metric in t.scores[lang])
-        for lang in languages
-    }
+    return tables
 
 
 def selection_report(
@@ -101,12 +103,13 @@ def selection_report(
     objective: Objective,
     per_point: dict[str, LanguageResults],
     per_point_dev: dict[str, LanguageResults],
-    soup: dict[str, float] | None,
+    soups: list[LanguageResults],
     source_language: str | None,
 ) -> SelectionReport:
     """The report of `results.selection_report` from the evaluated points: one metric (the
     validation metric if the tables have it, else their first), per settings the mean over its
-    seeds of the source dev score and of each language's score."""
+    seeds of the source dev score and of each language's score; the soups' scores (one table
+    per seed) averaged the same way."""
     first = next(iter(per_point.values()))
     names = [name for _, name in objective.terms]
     metric = names[0] if len(names) == 1 and names[0] in first.metrics else first.metrics[0]
@@ -135,5 +138,5 @@ def selection_report(
             )
         )
     return SelectionReport(
-        metric, settings, selection.results[0].point.group, source_language, soup or {}
+        metric, settings, selection.results[0].point.group, source_language, means(soups)
     )

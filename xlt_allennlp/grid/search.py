@@ -29,6 +29,7 @@ from typing import Any
 from allennlp.common import Params
 
 from xlt_allennlp.common.errors import ConfigError
+from xlt_allennlp.evaluation.languages import LanguageLoaders
 from xlt_allennlp.grid.claims import Claims
 from xlt_allennlp.grid.evaluation import (
     evaluate_points,
@@ -118,7 +119,10 @@ def grid_search(
     _print_summary(results, selection, objective, paths)
     outcome = GridSearchResult(results, selection)
     if evaluate and selection is not None and not _unfinished(results):
-        per_point = evaluate_points(results, evaluate, POINT_RESULTS, **evaluate_options)
+        loaders = LanguageLoaders()  # the evaluated files, read once for points and soups
+        per_point = evaluate_points(
+            results, evaluate, POINT_RESULTS, loaders=loaders, **evaluate_options
+        )
         output = os.path.join(directory, SELECTED_RESULTS)
         outcome.evaluation = selected_table(selection, per_point, output)
         print(f"grid-search: wrote {output} (and .csv, .md)", flush=True)
@@ -127,14 +131,18 @@ def grid_search(
             if target_dev
             else {}
         )
-        soup = uniform_soups(directory, results, evaluate, **evaluate_options) if soups else None
+        soup_tables = (
+            uniform_soups(directory, results, evaluate, loaders=loaders, **evaluate_options)
+            if soups
+            else []
+        )
         outcome.report = selection_report(
             results,
             selection,
             objective,
             per_point,
             per_point_dev,
-            soup,
+            soup_tables,
             evaluate_options.get("source_language", "en"),
         )
         paths = outcome.report.write(os.path.join(directory, SELECTION_REPORT))
