@@ -27,16 +27,30 @@ def resolve_layer(layer: int, num_layers: int) -> int:
 class LanguageIdProbe(Model):
     """Linear softmax language-ID classifier on one layer of a frozen encoder.
 
-    Registered as `"langid_probe"`. The encoder (`model_name`, loaded by the package's
-    `TransformerBackbone`) is frozen and runs in eval mode without autograd; the input's
+    Registered as a `Model` with name "langid_probe". The encoder (`model_name`, loaded by the
+    package's `TransformerBackbone`) is frozen and runs in eval mode without autograd; the input's
     representation is the mean over its non-padding subwords (special tokens included) of the
-    hidden states of layer `layer` (0 = the embedding layer, ..., L = the last block; -1 = the
-    last), the same vector `mean_layer_features` caches; a linear layer and a softmax give the
-    language. Reports `accuracy`. Output: `logits`, `probs`, and `label` (decoded).
+    hidden states of layer `layer`, the same vector `mean_layer_features` caches; a linear layer
+    and a softmax give the language. Reports `accuracy`. Output: `logits`, `probs`, and `label`
+    (decoded).
 
     ```jsonnet
     "model": {"type": "langid_probe", "model_name": "bert-base-multilingual-cased", "layer": 6}
     ```
+
+    # Parameters
+
+    vocab : `Vocabulary`
+        The vocabulary; the languages are its `label_namespace`.
+    model_name : `str`
+        The Hugging Face encoder (name or local path) whose hidden states are probed.
+    layer : `int`, optional (default = `-1`)
+        The probed layer: 0 = the embedding layer, ..., L = the last block; negative values count
+        from the top (-1 = the last).
+    label_namespace : `str`, optional (default = `"labels"`)
+        The vocabulary namespace of the language labels.
+    initializer : `InitializerApplicator`, optional (default = `None`)
+        Applied to the model's parameters once it is built; `None`: nothing is re-initialized.
     """
 
     def __init__(

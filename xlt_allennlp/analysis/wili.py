@@ -118,32 +118,27 @@ def quoted(labels: list[str], limit: int = 5) -> str:
 class WiliReader(DatasetReader):
     """Labelled paragraphs for language identification: WiLI-2018 or `LABEL<TAB>TEXT` files.
 
-    Registered as `"wili"`. A path whose file name starts with `x_` (`x_train.txt`, `x_test.txt`)
-    is a WiLI file: one paragraph per line, its label on the same line of the `y_` file beside
-    it (`y_train.txt`); files of different line counts are an error naming both files and
-    counts. Any other file holds `LABEL<TAB>TEXT` lines (blank lines skipped), so any labelled
-    multilingual text works. Labels are WiLI's (ISO 639-3 mostly, and `zh-yue`, `be-tarask`,
-    ...) or whatever the file uses. `file_path` takes several files (commas, globs).
+    Registered as a `DatasetReader` with name "wili". A path whose file name starts with `x_`
+    (`x_train.txt`, `x_test.txt`) is a WiLI file: one paragraph per line, its label on the same
+    line of the `y_` file beside it (`y_train.txt`); files of different line counts are an error
+    naming both files and counts. Any other file holds `LABEL<TAB>TEXT` lines (blank lines
+    skipped), so any labelled multilingual text works. Labels are WiLI's (ISO 639-3 mostly, and
+    `zh-yue`, `be-tarask`, ...) or whatever the file uses. `file_path` takes several files (commas,
+    globs).
 
     The input is the first two sentences of the paragraph, joined by a space and cut to
-    `max_length` subwords, special tokens included. The splitter is chosen from the text alone
-    by default (`sentence_language: "script"`: sentencex for the scripts it splits better, e.g.
-    Greek, Georgian, Burmese, the package's rules otherwise; see `script_language`), so the
-    input never depends on the gold label; `"label"` picks it by the labelled language,
-    `"none"` uses the package's rules for every paragraph.
+    `max_length` subwords, special tokens included.
 
-    WiLI has no dev split: `PATH#train` / `PATH#dev` read the rest / a seeded, stratified
-    hold-out of `dev_fraction` of each language's paragraphs (seed `dev_seed`); a path without
-    `#` is read whole. `languages` or `languages_file` (one label per line; `"mbert"`: the
-    shipped list of the 102 WiLI labels of mBERT's languages; `"none"` or null: every language)
-    keep only those languages. What these options leave out of each file is logged as a
-    warning with kept and skipped counts; when one leaves nothing of a file, a
-    `NothingLeftError` names the option and how to keep the paragraphs (e.g. a file labelled in
-    ISO 639-1, `de`, against the WiLI labels of `languages_file: "mbert"`, `deu`).
+    WiLI has no dev split: `PATH#train` / `PATH#dev` read the rest / a seeded, stratified hold-out
+    of `dev_fraction` of each language's paragraphs (seed `dev_seed`); a path without `#` is read
+    whole. What `languages` or `languages_file` leave out of each file is logged as a warning with
+    kept and skipped counts; when they leave nothing of a file, a `NothingLeftError` names the
+    option and how to keep the paragraphs (e.g. a file labelled in ISO 639-1, `de`, against the
+    WiLI labels of `languages_file: "mbert"`, `deu`).
 
     Errors name file and line: an empty paragraph or label, a line without a tab, undecodable
-    bytes. `ignore_gold` (prediction): no `label` field; a WiLI file needs no `y_` file and a
-    line may be the text alone.
+    bytes. `ignore_gold` (prediction): no `label` field; a WiLI file needs no `y_` file and a line
+    may be the text alone.
 
     ```jsonnet
     "dataset_reader": {"type": "wili", "model_name": "bert-base-multilingual-cased",
@@ -151,6 +146,40 @@ class WiliReader(DatasetReader):
                        "dev_fraction": 0.1, "dev_seed": 13}
     // train_data_path: "wili/x_train.txt#train", validation_data_path: "wili/x_train.txt#dev"
     ```
+
+    # Parameters
+
+    model_name : `str`
+        The Hugging Face encoder (name or local path) whose tokenizer splits the text.
+    max_length : `int`, optional (default = `128`)
+        Subwords per input, the encoder's special tokens included.
+    languages : `List[str]`, optional (default = `None`)
+        Keep only paragraphs with these labels; `None`: every language. Not together with
+        `languages_file`.
+    languages_file : `str`, optional (default = `None`)
+        A file of labels to keep (the first word of each line; `#` starts a comment), or
+        `"mbert"`: the shipped list of the 102 WiLI labels of mBERT's languages. `None` or
+        `"none"`: every language. Not together with `languages`.
+    dev_fraction : `float`, optional (default = `0.1`)
+        The share of each language's paragraphs that `PATH#dev` holds out, in [0, 1); above 0,
+        at least one paragraph of every language that has two or more.
+    dev_seed : `int`, optional (default = `13`)
+        The seed of the dev hold-out.
+    sentence_language : `str`, optional (default = `"script"`)
+        How the sentence splitter is chosen. `"script"`: from the text alone (sentencex for the
+        scripts it splits better, e.g. Greek, Georgian, Burmese, the package's rules otherwise;
+        see `script_language`), so the input never depends on the gold label; `"label"`: by the
+        labelled language; `"none"`: the package's rules for every paragraph.
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `None`)
+        How the subwords are indexed. `None`: allennlp's `pretrained_transformer` indexer for
+        `model_name` under the key `tokens`.
+    tokenizer_kwargs : `Dict[str, Any]`, optional (default = `None`)
+        Extra arguments for the Hugging Face tokenizer (`AutoTokenizer.from_pretrained`), used by
+        the tokenizer and the default indexer.
+    encoding : `str`, optional (default = `"utf-8"`)
+        The files' encoding.
+    ignore_gold : `bool`, optional (default = `False`)
+        Prediction: labels are not read into instances (no `label` field).
     """
 
     def __init__(

@@ -9,12 +9,22 @@ from xlt_allennlp.training.weight_averaging import average_archives
 
 @Subcommand.register("average-weights")
 class AverageWeights(Subcommand):
-    """Registered subcommand `allennlp average-weights ARCHIVE... --output-file OUT.tar.gz`.
+    """`allennlp average-weights`: one archive whose weights average those of several archives.
 
-    Writes one archive whose weights are the uniform average of the given archives' (Wortsman
-    et al. 2022's uniform soup): models of one config fine-tuned from the same initialisation,
-    e.g. the points of a grid with one seed, or checkpoints of one run. No target-language data
-    is used. The archives must share the model configuration and the vocabulary.
+    Registered as a `Subcommand` with name "average-weights". The weights are the uniform
+    average of the given archives' (Wortsman et al. 2022's uniform soup): models of one config
+    fine-tuned from the same initialisation, e.g. the points of a grid with one seed, or
+    checkpoints of one run. No target-language data is used. The archives must share the model
+    configuration and the vocabulary.
+
+    # Usage
+
+    ```
+    allennlp average-weights ARCHIVE [ARCHIVE ...] --output-file OUT.tar.gz
+    ```
+
+    - `ARCHIVE ...`: the `model.tar.gz` files of one config.
+    - `--output-file OUT.tar.gz` (required): the averaged archive.
 
     ```
     allennlp average-weights runs/grid/lr=2e-05*/model.tar.gz runs/grid/lr=3e-05*/model.tar.gz \\

@@ -11,21 +11,46 @@ from xlt_allennlp.results.languages import LanguageResults
 
 @Subcommand.register("evaluate-languages")
 class EvaluateLanguages(Subcommand):
-    """Registered subcommand `allennlp evaluate-languages ARCHIVE FILE...`.
+    """`allennlp evaluate-languages`: one trained model evaluated on one file per language.
 
-    Evaluates one trained model (loaded once) unchanged on one file per language and prints a
-    per-language table with two averages: over the target languages (all but
-    `--source-language`, the paper's zero-shot average) and over all. `--output-file X.json`
-    writes `{"metrics": {metric: {language: score}}, "averages": ..., "results": ...}` and,
-    beside it, the same table as `X.csv` and `X.md`. The source language comes first, the others
-    sorted. A missing or unreadable file is reported, the other languages are still evaluated,
-    and the command then exits non-zero. `--predictions-dir D` also writes each language's
-    predictions into `D` from the same forward passes (input order, formatted as `allennlp
-    predict --use-dataset-reader` writes them; the metrics then come without the loss).
-    Languages come from the file name prefix (`de_test.conllu` -> de) or `LANG=PATH`. With
-    `LANG=PATH` and a reader that selects languages (`xnli`), only that language's rows of the
-    file are read, so one multi-language file gives one row per language
-    (`en=xnli.test.tsv de=xnli.test.tsv ...`).
+    Registered as a `Subcommand` with name "evaluate-languages". Evaluates one trained model
+    (loaded once) unchanged on one file per language and prints a per-language table with two
+    averages: over the target languages (all but `--source-language`, the paper's zero-shot
+    average) and over all. `--output-file X.json` writes `{"metrics": {metric: {language:
+    score}}, "averages": ..., "results": ...}` and, beside it, the same table as `X.csv` and
+    `X.md`. The source language comes first, the others sorted. A missing or unreadable file is
+    reported, the other languages are still evaluated, and the command then exits non-zero.
+    `--predictions-dir D` also writes each language's predictions into `D` from the same forward
+    passes (input order, formatted as `allennlp predict --use-dataset-reader` writes them; the
+    metrics then come without the loss). Languages come from the file name prefix
+    (`de_test.conllu` -> de) or `LANG=PATH`. With `LANG=PATH` and a reader that selects languages
+    (`xnli`), only that language's rows of the file are read, so one multi-language file gives
+    one row per language (`en=xnli.test.tsv de=xnli.test.tsv ...`).
+
+    # Usage
+
+    ```
+    allennlp evaluate-languages ARCHIVE FILE [FILE ...] [--metrics M1,M2] [--source-language en]
+        [--output-file X.json] [--predictions-dir DIR] [--cuda-device N] [--batch-size N]
+        [-o OVERRIDES]
+    ```
+
+    - `ARCHIVE`: a `model.tar.gz`.
+    - `FILE ...`: files, globs or `LANG=PATH` items, one per language.
+    - `--metrics`: comma-separated metrics for the table (default: the task's main metrics: UAS
+      and LAS for a parser, else the validation metric).
+    - `--source-language` (default `en`): the training language, left out of the zero-shot
+      average.
+    - `--output-file`: the JSON of all metrics, with the table beside it as `.csv` and `.md`.
+    - `--predictions-dir`: also write each language's predictions here.
+    - `--cuda-device` (default -1, the CPU): the device to evaluate on.
+    - `--batch-size`: replaces the batch size of the config's validation data loader.
+    - `-o`, `--overrides`: allennlp overrides (JSON) of the archived config.
+
+    ```
+    allennlp evaluate-languages runs/pos/model.tar.gz ud/*_test.conllu \\
+        --output-file runs/pos/languages.json --include-package xlt_allennlp
+    ```
     """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:

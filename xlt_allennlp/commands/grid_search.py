@@ -12,24 +12,53 @@ from xlt_allennlp.grid.search import GridSearchResult, grid_search
 
 @Subcommand.register("grid-search")
 class GridSearch(Subcommand):
-    """Registered subcommand `allennlp grid-search CONFIG -s DIR`.
+    """`allennlp grid-search`: trains a config at every point of a grid and selects on source dev.
 
-    Trains the config at every point of a grid of ext vars (default: the paper's lr {2e-5, 3e-5,
-    5e-5} x batch_size {16, 32} x epochs {3, 4}; `--grid` JSON or a JSON/Jsonnet file replaces
-    it; `--seeds 1,2,3` repeats each point per seed), each in `DIR/<settings>/`, and selects by
-    the source dev score (`best_validation_<metric>`, the config's validation metric; with seeds
-    the mean). Writes `DIR/grid.json` and `DIR/grid.md`. `--evaluate FILE ...` then evaluates every
-    point on the target languages (each point's `languages.json`), writes the selected model(s)'
-    table to `DIR/selected_languages.json` (.csv, .md) and the selection report to
-    `DIR/selection.json` (.csv, .md, .png): per language, the source-dev choice beside the oracle
-    (the settings best on `--target-dev LANG=PATH ...` files; without them the best on the test
-    file itself, marked as an upper bound), the grid's spread, and the rank correlation between
-    source dev and target scores; `--soup` adds the uniform weight average of each seed's points.
-    Rerunning skips finished points, resumes partial ones and retries failed ones. `--shard K/N`
-    trains every N-th point from the K-th: N copies split the grid; copies sharing DIR never
-    train one point at once.
+    Registered as a `Subcommand` with name "grid-search". Trains the config at every point of a
+    grid of ext vars (default: the paper's lr {2e-5, 3e-5, 5e-5} x batch_size {16, 32} x epochs
+    {3, 4}; `--grid` JSON or a JSON/Jsonnet file replaces it; `--seeds 1,2,3` repeats each point
+    per seed), each in `DIR/<settings>/`, and selects by the source dev score
+    (`best_validation_<metric>`, the config's validation metric; with seeds the mean). Writes
+    `DIR/grid.json` and `DIR/grid.md`. `--evaluate FILE ...` then evaluates every point on the
+    target languages (each point's `languages.json`), writes the selected model(s)' table to
+    `DIR/selected_languages.json` (.csv, .md) and the selection report to `DIR/selection.json`
+    (.csv, .md, .png): per language, the source-dev choice beside the oracle (the settings best
+    on `--target-dev LANG=PATH ...` files; without them the best on the test file itself, marked
+    as an upper bound), the grid's spread, and the rank correlation between source dev and target
+    scores; `--soup` adds the uniform weight average of each seed's points. Rerunning skips
+    finished points, resumes partial ones and retries failed ones. `--shard K/N` trains every
+    N-th point from the K-th: N copies split the grid; copies sharing DIR never train one point
+    at once.
 
-        allennlp grid-search training_configs/pos.jsonnet -s runs/pos-grid --shard 0/2
+    # Usage
+
+    ```
+    allennlp grid-search CONFIG -s DIR [--grid GRID] [--seeds 1,2,3] [--shard K/N]
+        [--claim-timeout SECONDS] [-o OVERRIDES] [--evaluate FILE ...]
+        [--target-dev LANG=PATH ...] [--soup] [--metrics M1,M2] [--source-language en]
+        [--cuda-device N]
+    ```
+
+    - `CONFIG`: the training config (`.jsonnet`).
+    - `-s`, `--serialization-dir DIR` (required): the grid directory.
+    - `--grid`: ext vars and their values, as JSON (`'{"lr": [2e-5, 3e-5], "freeze": ["none",
+      3]}'`) or a JSON/Jsonnet file.
+    - `--seeds`: train every point once per seed.
+    - `--shard K/N`: train every N-th point from the K-th.
+    - `--claim-timeout` (default 3600): seconds after which a point's claim that nobody
+      refreshes is taken over.
+    - `-o`, `--overrides`: allennlp overrides (JSON).
+    - `--evaluate FILE ...`: target-language files, as for `evaluate-languages`: every point is
+      evaluated once the grid is finished.
+    - `--target-dev LANG=PATH ...`: target dev files, for the selection report's oracle only
+      (never for selection).
+    - `--soup`: also average the weights of each seed's points and report the soup.
+    - `--metrics`, `--source-language` (default `en`), `--cuda-device` (default -1): as for
+      `evaluate-languages`, for `--evaluate`.
+
+    ```
+    allennlp grid-search training_configs/pos.jsonnet -s runs/pos-grid --shard 0/2
+    ```
     """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -11,16 +11,31 @@ from xlt_allennlp.analysis.langid_layers import langid_layers
 
 @Subcommand.register("langid-layers")
 class LangidLayers(Subcommand):
-    """Registered subcommand `allennlp langid-layers CONFIG -s DIR [--layers all|0,6,12]`.
+    """`allennlp langid-layers`: language-ID probe accuracy for every layer of an encoder.
 
-    The language-ID probe (`langid_probe`: mean-pooled hidden states of one layer, linear
-    softmax, the feature-based recipe) for every layer of the config's encoder, or the listed
-    ones, on the config's `wili` reader and data paths (ext vars as for `allennlp train`). Each
-    paragraph goes through the encoder once; all layers' mean vectors are cached on disk
-    (`--cache-dir`, default `$XLT_FEATURE_CACHE` or `~/.cache/xlt_allennlp/layer_features`)
-    by encoder identity, max subwords and texts, so a second call reuses them. Writes
-    `DIR/langid_layers.json` (accuracy, dev accuracy, per-language accuracy and most-confused
-    pairs per layer; data sizes, dev hold-out seed and size, recipe), `.md` and `.png`.
+    Registered as a `Subcommand` with name "langid-layers". The language-ID probe (`langid_probe`:
+    mean-pooled hidden states of one layer, linear softmax, the feature-based recipe) for every
+    layer of the config's encoder, or the listed ones, on the config's `wili` reader and data
+    paths (ext vars as for `allennlp train`). Each paragraph goes through the encoder once; all
+    layers' mean vectors are cached on disk by encoder identity, max subwords and texts, so a
+    second call reuses them. Writes `DIR/langid_layers.json` (accuracy, dev accuracy,
+    per-language accuracy and most-confused pairs per layer; data sizes, dev hold-out seed and
+    size, recipe), `.md` and `.png`.
+
+    # Usage
+
+    ```
+    allennlp langid-layers CONFIG -s DIR [--layers all|0,6,12] [--cache-dir DIR]
+        [--cuda-device N] [-o OVERRIDES]
+    ```
+
+    - `CONFIG`: a language-ID config (`training_configs/langid.jsonnet`).
+    - `-s`, `--serialization-dir DIR` (required): the output folder.
+    - `--layers` (default `all`): `all`, or the comma-separated layers to probe.
+    - `--cache-dir`: the feature cache folder (default `$XLT_FEATURE_CACHE` or
+      `~/.cache/xlt_allennlp/layer_features`).
+    - `--cuda-device` (default -1, the CPU): the device to run on.
+    - `-o`, `--overrides`: allennlp overrides (JSON) of the config.
     """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:

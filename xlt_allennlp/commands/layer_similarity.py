@@ -11,21 +11,42 @@ from xlt_allennlp.analysis.similarity_measures import LayerSimilarity
 
 @Subcommand.register("layer-similarity")
 class LayerSimilarityCommand(Subcommand):
-    """Registered subcommand `allennlp layer-similarity FILE... --encoder ENC -o DIR`.
+    """`allennlp layer-similarity`: per-layer similarity of sentence vectors across languages.
 
-    Beyond the paper (Conneau, Wu et al. 2020; Libovický et al. 2019): for every layer of the
-    encoder (0 = embeddings), the linear CKA between the mean-pooled sentence vectors of the
-    source language (`--source-language`, default en) and of each other language over their
-    translations, and top-1 translation retrieval accuracy (each target sentence's nearest
-    source sentence by cosine is its translation), plain and after subtracting each language's
-    mean vector. Input: XNLI dev/test files (15-way parallel: rows with the same `pairID`;
-    premises and hypotheses are the sentences), or line-aligned files, one per language, named
-    like `evaluate-languages` inputs (`en.txt de.txt`, `de=europarl.de`; plain text with one
-    sentence per line, or the CoNLL-U files of a parallel treebank such as PUD). Writes
-    `layer_similarity.json`, `.md` and a heatmap `.png` (languages x layers) to `-o DIR`.
+    Registered as a `Subcommand` with name "layer-similarity". Beyond the paper (Conneau, Wu et al.
+    2020; Libovický et al. 2019): for every layer of the encoder (0 = embeddings), the linear CKA
+    between the mean-pooled sentence vectors of the source language (`--source-language`, default
+    en) and of each other language over their translations, and top-1 translation retrieval
+    accuracy (each target sentence's nearest source sentence by cosine is its translation), plain
+    and after subtracting each language's mean vector. Input: XNLI dev/test files (15-way
+    parallel: rows with the same `pairID`; premises and hypotheses are the sentences), or
+    line-aligned files, one per language, named like `evaluate-languages` inputs (`en.txt de.txt`,
+    `de=europarl.de`; plain text with one sentence per line, or the CoNLL-U files of a parallel
+    treebank such as PUD). Writes `layer_similarity.json`, `.md` and a heatmap `.png` (languages x
+    layers) to `-o DIR`.
 
-        allennlp layer-similarity XNLI-1.0/xnli.test.tsv --encoder bert-base-multilingual-cased \\
-            -o runs/layer-similarity --max-sentences 2000 --cuda-device 0
+    # Usage
+
+    ```
+    allennlp layer-similarity FILE [FILE ...] --encoder ENC -o DIR [--source-language en]
+        [--max-sentences N] [--max-subwords 128] [--batch-size 32] [--cache-dir DIR]
+        [--cuda-device N]
+    ```
+
+    - `FILE ...`: XNLI files or `LANG=PATH` items.
+    - `--encoder ENC` (required): a Hugging Face encoder name or local path.
+    - `-o`, `--output-dir DIR` (required): where the outputs are written.
+    - `--source-language` (default `en`): the language the others are compared with.
+    - `--max-sentences`: at most this many sentence pairs per language (the first N).
+    - `--max-subwords` (default 128): each sentence is cut to this many subwords.
+    - `--batch-size` (default 32): sentences per forward pass.
+    - `--cache-dir`: keep the layer features here for reuse (default: not cached).
+    - `--cuda-device` (default -1, the CPU): the device to run on.
+
+    ```
+    allennlp layer-similarity XNLI-1.0/xnli.test.tsv --encoder bert-base-multilingual-cased \\
+        -o runs/layer-similarity --max-sentences 2000 --cuda-device 0
+    ```
     """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -10,12 +10,22 @@ from xlt_allennlp.common.rendered_config import print_config
 
 @Subcommand.register("print-config")
 class PrintConfig(Subcommand):
-    """Registered subcommand `allennlp print-config CONFIG [-o OVERRIDES]`.
+    """`allennlp print-config`: a config as `allennlp train` reads it, and the ext vars it reads.
 
-    Renders a Jsonnet config with the ext vars of the environment (and `-o` overrides) applied,
-    exactly as `allennlp train` reads it, and prints it as JSON on stdout; on stderr, which ext
-    vars the config reads, with the values of those set and the names of those left at their
-    defaults. Ext vars that look like mistyped names of read ones get a warning, as in `train`.
+    Registered as a `Subcommand` with name "print-config". Renders a Jsonnet config with the ext
+    vars of the environment (and `-o` overrides) applied, exactly as `allennlp train` reads it,
+    and prints it as JSON on stdout; on stderr, which ext vars the config reads, with the values
+    of those set and the names of those left at their defaults. Ext vars that look like mistyped
+    names of read ones get a warning, as in `train`.
+
+    # Usage
+
+    ```
+    allennlp print-config CONFIG [-o OVERRIDES]
+    ```
+
+    - `CONFIG`: a training config (`.jsonnet` or `.json`).
+    - `-o`, `--overrides`: allennlp overrides (JSON).
 
     ```
     lr=3e-5 allennlp print-config training_configs/pos.jsonnet > pos.json

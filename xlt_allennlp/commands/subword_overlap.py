@@ -11,20 +11,42 @@ from xlt_allennlp.analysis.subword_overlap import subword_overlap
 
 @Subcommand.register("subword-overlap")
 class SubwordOverlap(Subcommand):
-    """Registered subcommand `allennlp subword-overlap SOURCE TARGET... --encoder ENC -o DIR`.
+    """`allennlp subword-overlap`: subword overlap of target test files with source training data.
 
-    Wu & Dredze (2019) section 5.4: V_en = the subword types of the source training file,
-    V_l those of a target's test file, V_obs = V_en ∩ V_l; p_type = |V_obs| / |V_l| x 100 and
-    p_token = the share (x100) of the target's subword tokens whose type is in V_en. Files of any
-    task are read by the package's readers (`--dataset-reader`, inferred from the file when not
-    given) and split by the encoder's tokenizer; special tokens and bare `▁` markers are not
-    counted. Targets are named as for `evaluate-languages` (`de_test.conllu`, or `LANG=PATH`;
-    with `xnli`, `de=xnli.test.tsv` reads the German rows only). `--scores` (an
-    `evaluate-languages` JSON) adds Pearson r (with p) and Spearman rho between each measure and
-    the zero-shot scores across the target languages, and the scatter plot (Figure 3).
+    Registered as a `Subcommand` with name "subword-overlap". Wu & Dredze (2019) section 5.4:
+    V_en = the subword types of the source training file, V_l those of a target's test file,
+    V_obs = V_en ∩ V_l; p_type = |V_obs| / |V_l| x 100 and p_token = the share (x100) of the
+    target's subword tokens whose type is in V_en. Files of any task are read by the package's
+    readers (`--dataset-reader`, inferred from the file when not given) and split by the
+    encoder's tokenizer; special tokens and bare `▁` markers are not counted. Targets are named as
+    for `evaluate-languages` (`de_test.conllu`, or `LANG=PATH`; with `xnli`, `de=xnli.test.tsv`
+    reads the German rows only). `--scores` (an `evaluate-languages` JSON) adds Pearson r (with p)
+    and Spearman rho between each measure and the zero-shot scores across the target languages,
+    and the scatter plot (Figure 3).
 
-        allennlp subword-overlap en_ewt-ud-train.conllu UD_*/*-ud-test.conllu \\
-            --encoder bert-base-multilingual-cased --scores runs/pos/languages.json -o runs/overlap
+    # Usage
+
+    ```
+    allennlp subword-overlap SOURCE TARGET [TARGET ...] --encoder ENC -o DIR
+        [--dataset-reader READER] [--scores SCORES.json] [--metric METRIC]
+        [--source-language en]
+    ```
+
+    - `SOURCE`: the source training file (or `LANG=PATH`).
+    - `TARGET ...`: files, globs or `LANG=PATH` items, one per language.
+    - `--encoder ENC` (required): a Hugging Face encoder name or local path.
+    - `-o`, `--output-dir DIR` (required): where the outputs are written.
+    - `--dataset-reader`: a reader name (`ud_pos`, `conll_ner`, `mldoc`, `xnli`, ...) or a JSON
+      object of its parameters (`'{"type": "conll_ner", "encoding": "latin-1"}'`); default:
+      inferred from the file.
+    - `--scores`: an `evaluate-languages` JSON of zero-shot scores.
+    - `--metric`: the metric of `--scores` (default: its first).
+    - `--source-language` (default `en`): the source language, unless `SOURCE` is `LANG=PATH`.
+
+    ```
+    allennlp subword-overlap en_ewt-ud-train.conllu UD_*/*-ud-test.conllu \\
+        --encoder bert-base-multilingual-cased --scores runs/pos/languages.json -o runs/overlap
+    ```
     """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -17,17 +17,35 @@ def padded_length(field: Field) -> int:
 
 @BatchSampler.register("subword_bucket")
 class SubwordBucketBatchSampler(BucketBatchSampler):
-    """Registered as `"subword_bucket"`: allennlp's `bucket` sampler (same parameters), with
-    instances sorted by `padded_length` of the `sorting_keys` fields instead of `len(field)`.
-    For word-level tasks `len` counts words, while the encoder pads subwords, a word is 1 to 10:
-    on English GUM with batch 32, word buckets pad to 1.32-1.41x the real subwords, subword
-    buckets to 1.12x (tiny fixture / multilingual-e5-small vocabularies). The instances are
-    indexed before the loader samples batches, so the lengths are at hand.
+    """allennlp's `bucket` batch sampler, with instances sorted by their padded (subword) length.
+
+    Registered as a `BatchSampler` with name "subword_bucket". It takes the parameters of
+    allennlp's `bucket` sampler and sorts instances by `padded_length` of the `sorting_keys`
+    fields instead of `len(field)`. For word-level tasks `len` counts words, while the encoder
+    pads subwords, a word is 1 to 10: on English GUM with batch 32, word buckets pad to
+    1.32-1.41x the real subwords, subword buckets to 1.12x (tiny fixture / multilingual-e5-small
+    vocabularies). The instances are indexed before the loader samples batches, so the lengths
+    are at hand; a text field not indexed yet counts its words.
 
     ```jsonnet
     "data_loader": {"batch_sampler": {"type": "subword_bucket", "batch_size": 32,
                                       "sorting_keys": ["tokens"]}}
     ```
+
+    # Parameters
+
+    batch_size : `int`
+        The number of instances in each batch.
+    sorting_keys : `List[str]`, optional (default = `None`)
+        The fields whose padded lengths the instances are sorted by, in order. `None`: allennlp
+        guesses them from the first instances (the field with the longest padding).
+    padding_noise : `float`, optional (default = `0.1`)
+        Noise added to each length before sorting, as a fraction of the length, so that batches
+        differ between epochs.
+    drop_last : `bool`, optional (default = `False`)
+        Drop the last batch when it is smaller than `batch_size`.
+    shuffle : `bool`, optional (default = `True`)
+        Shuffle the order of the batches. `False` also sets `padding_noise` to 0.
     """
 
     # allennlp's method with `padded_length` for `len(field)`: it has no hook for the length.

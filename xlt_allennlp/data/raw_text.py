@@ -152,15 +152,15 @@ def read_paragraphs(
 
 @DatasetReader.register("raw_text")
 class RawTextReader(DatasetReader):
-    """Reads a plain text file into one instance per detected sentence, made by a word-level
+    """Reads a plain text file into one instance per detected sentence, for a word-level model.
+
+    Registered as a `DatasetReader` with name "raw_text". The instances are made by a word-level
     reader's `text_to_instance` (`ud_pos`, `conll_ner`, `ud_parsing`): the raw-text mode of the
     predictors (`--predictor-args '{"input": "text"}'`, which wraps the archive's reader in it).
-
-    Registered as a `DatasetReader` with name `"raw_text"`. Paragraphs are separated by blank
-    lines (a paragraph may span lines); each is split into sentences and words
-    (`RawTextSegmenter`). Each instance's metadata has `raw`: the sentence's `sent_id`, `# text`,
-    words, character offsets into the file, `SpaceAfter` and `newpar`, so a predictor writes
-    CoNLL-U or entity spans. Multiword tokens are not expanded.
+    Paragraphs are separated by blank lines (a paragraph may span lines); each is split into
+    sentences and words (`RawTextSegmenter`). Each instance's metadata has `raw`: the sentence's
+    `sent_id`, `# text`, words, character offsets into the file, `SpaceAfter` and `newpar`, so a
+    predictor writes CoNLL-U or entity spans. Multiword tokens are not expanded.
 
     ```jsonnet
     "dataset_reader": {"type": "raw_text", "language": "de",

@@ -160,12 +160,12 @@ def _complete_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 
 @Tokenizer.register("multilingual_words")
 class MultilingualWordTokenizer(Tokenizer):
-    """Splits raw text into words with their character offsets (`Token.idx`, `Token.idx_end`),
-    with the tokenizer of its language (module docstring): offline, no model downloaded.
+    """Splits raw text into words with their character offsets (`Token.idx`, `Token.idx_end`).
 
-    Registered as a `Tokenizer` with name `"multilingual_words"`. Used by the `raw_text` reader
-    (`xlt_allennlp.data.raw_text`); every non-space character of the text is in exactly one word
-    and no word contains whitespace.
+    Registered as a `Tokenizer` with name "multilingual_words". Each text is split with the
+    tokenizer of its language (module docstring): offline, no model downloaded. Used by the
+    `raw_text` reader (`xlt_allennlp.data.raw_text`); every non-space character of the text is
+    in exactly one word and no word contains whitespace.
 
     ```jsonnet
     "tokenizer": {"type": "multilingual_words", "language": "zh"}

@@ -42,17 +42,22 @@ def anchor_distances(model: torch.nn.Module) -> dict[str, list[float]]:
 class AnchorDistanceCallback(EpochRecordCallback):
     """Logs ||θ − θ₀|| per encoder layer after every epoch and writes `anchor_distance.json`.
 
-    Registered as `"anchor_distance"`; the task configs add it with `freeze_mode=soft`. One log
-    line per epoch and encoder gives the distance of every layer (the embeddings first) from its
-    pretrained weights (see `anchor_distances`): the anchored bottom layers should stay close
-    while the others move. `anchor_distance.json` in the serialization directory holds, per
-    encoder, the distances of the saved (best-epoch) model, written when training ends, and
-    their history (`per_epoch`); it is also rewritten after every epoch. The history is kept
-    in the checkpoints, so a run resumed with `--recover` keeps it.
+    Registered as a `TrainerCallback` with name "anchor_distance". The task configs add it with
+    `freeze_mode=soft`. One log line per epoch and encoder gives the distance of every layer (the
+    embeddings first) from its pretrained weights (see `anchor_distances`): the anchored bottom
+    layers should stay close while the others move. `anchor_distance.json` in the serialization
+    directory holds, per encoder, the distances of the saved (best-epoch) model, written when
+    training ends, and their history (`per_epoch`); it is also rewritten after every epoch. The
+    history is kept in the checkpoints, so a run resumed with `--recover` keeps it.
 
     ```jsonnet
     "callbacks": [{"type": "anchor_distance"}]
     ```
+
+    # Parameters
+
+    serialization_dir : `str`
+        The run's serialization directory. Given by the trainer: no entry in a config.
     """
 
     file_name = ANCHOR_DISTANCE_FILE

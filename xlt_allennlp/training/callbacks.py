@@ -21,10 +21,11 @@ LAYER_WEIGHTS_FILE = "layer_weights.json"
 class StopWhenLrBelow(TrainerCallback):
     """Ends training after the epoch at which the learning rate falls below `min_lr`.
 
-    Registered as `"stop_when_lr_below"`. With `reduce_on_validation_plateau` this is the
-    feature-based recipe of Wu & Dredze (2019, section 5.2): halve the learning rate whenever
-    dev does not improve, stop when it drops below 1e-5. The trainer steps the scheduler right
-    before calling `on_epoch`, so the rate checked is the one the next epoch would use.
+    Registered as a `TrainerCallback` with name "stop_when_lr_below". With
+    `reduce_on_validation_plateau` this is the feature-based recipe of Wu & Dredze (2019, section
+    5.2): halve the learning rate whenever dev does not improve, stop when it drops below 1e-5.
+    The trainer steps the scheduler right before calling `on_epoch`, so the rate checked is the
+    one the next epoch would use (the largest over the optimizer's parameter groups).
 
     allennlp 2.10's trainer has no public "stop" call; a callback that raised would lose the
     run. This one uses the trainer's own early-stopping path instead: it sets the metric
@@ -36,6 +37,14 @@ class StopWhenLrBelow(TrainerCallback):
     ```jsonnet
     "callbacks": [{"type": "stop_when_lr_below", "min_lr": 1e-5}]
     ```
+
+    # Parameters
+
+    serialization_dir : `str`
+        The run's serialization directory. Given by the trainer: no entry in a config.
+    min_lr : `float`, optional (default = `1e-5`)
+        Training stops after an epoch that leaves every parameter group's learning rate below
+        this.
     """
 
     def __init__(self, serialization_dir: str, min_lr: float = 1e-5) -> None:
@@ -85,17 +94,23 @@ def layer_weights(model: torch.nn.Module) -> dict[str, dict[str, Any]]:
 class LayerWeightsCallback(EpochRecordCallback):
     """Logs the learned layer weights after every epoch and writes them to `layer_weights.json`.
 
-    Registered as `"layer_weights"`. For every `ScalarMix` of the model (the feature-based
-    mode's mix of all hidden states, see `pretrained_transformer_first_subword` with
-    `last_layer_only: false`), one log line per epoch gives the softmax-normalized weights
-    (embedding layer first) and the scale. `layer_weights.json` in the serialization directory
-    holds, per mix, the weights of the saved model (the best epoch's, written when training
-    ends) and the history (`per_epoch`); it is also rewritten after every epoch. The raw
-    parameters are in `model.tar.gz` like any other weight (see `layer_weights()`).
+    Registered as a `TrainerCallback` with name "layer_weights". For every `ScalarMix` of the
+    model (the feature-based mode's mix of all hidden states, see
+    `pretrained_transformer_first_subword` with `last_layer_only: false`), one log line per epoch
+    gives the softmax-normalized weights (embedding layer first) and the scale.
+    `layer_weights.json` in the serialization directory holds, per mix, the weights of the saved
+    model (the best epoch's, written when training ends) and the history (`per_epoch`); it is
+    also rewritten after every epoch. The raw parameters are in `model.tar.gz` like any other
+    weight (see `layer_weights()`).
 
     ```jsonnet
     "callbacks": [{"type": "layer_weights"}]
     ```
+
+    # Parameters
+
+    serialization_dir : `str`
+        The run's serialization directory. Given by the trainer: no entry in a config.
     """
 
     file_name = LAYER_WEIGHTS_FILE

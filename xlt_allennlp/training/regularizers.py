@@ -19,11 +19,12 @@ from xlt_allennlp.modules.pretrained_weights import (
 
 @Regularizer.register("pretrained_anchor")
 class PretrainedAnchor(Regularizer):
-    """`strength_l / 2 · ||θ − θ₀||²` for every encoder parameter θ it is applied to, θ₀ being
-    the parameter's PRETRAINED value and `strength_l = strength · depth_decay^l` in layer l.
+    """Soft freezing: an L2 penalty pulling encoder parameters toward their pretrained values.
 
-    Registered as a `Regularizer` with name `"pretrained_anchor"`, for the `regularizer` key of
-    any model whose encoder is a `TransformerBackbone` (every model of this package). allennlp's
+    Registered as a `Regularizer` with name "pretrained_anchor". It is for the `regularizer` key of
+    any model whose encoder is a `TransformerBackbone` (every model of this package). The penalty is
+    `strength_l / 2 · ||θ − θ₀||²` for every encoder parameter θ it is applied to, θ₀ being the
+    parameter's PRETRAINED value and `strength_l = strength · depth_decay^l` in layer l. allennlp's
     `RegularizerApplicator` hands it the trainable parameters its regex matches; the penalty is
     added to the training loss and reported as `reg_loss` in the training metrics.
 
@@ -34,7 +35,7 @@ class PretrainedAnchor(Regularizer):
     the embeddings and blocks counts as layer n_blocks + 1). θ₀ is looked up from the encoder's
     name or path as the embedder loaded it (`xlt_allennlp.modules.pretrained_weights`), never
     taken from the model, so it is the same in a run resumed with `--recover`; it is kept here,
-    on the parameter's device and dtype, not in the model's state dict (archives are unchanged).
+    on the parameter's device and dtype, not in the model's state dict (archives hold no copy).
     A matched tensor that is not a parameter of such an encoder is an error.
 
     ```jsonnet
@@ -48,11 +49,12 @@ class PretrainedAnchor(Regularizer):
     # Parameters
 
     strength : `float`, optional (default = `1.0`)
-        The penalty's weight at layer 0 (the embeddings).
+        The penalty's weight at layer 0 (the embeddings), >= 0.
     freeze_layers : `int`, optional (default = `None`)
         Anchor the embeddings and blocks 1..n only (0 <= n <= number of blocks); `None`: all.
     depth_decay : `float`, optional (default = `1.0`)
-        The strength is multiplied by this for every layer up (1.0: the same in every layer).
+        The strength is multiplied by this for every layer up, >= 0 (1.0: the same in every
+        layer).
     """
 
     def __init__(

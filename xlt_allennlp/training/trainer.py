@@ -42,15 +42,17 @@ def set_rng_state(state: dict[str, Any]) -> None:
 
 @Trainer.register("exact_resume_gradient_descent", constructor="from_partial_objects")
 class RecoverableGradientDescentTrainer(GradientDescentTrainer):
-    """Registered as `"exact_resume_gradient_descent"`: allennlp's `"gradient_descent"` trainer
-    (same parameters), whose checkpoints also hold the random number generators' states. The
-    package's configs use it (`training_configs/lib/recipe.libsonnet`); a config of yours gets it
-    with `"trainer": {"type": "exact_resume_gradient_descent", ...}`.
+    """allennlp's `gradient_descent` trainer, whose checkpoints also hold the RNG states.
+
+    Registered as a `Trainer` with name "exact_resume_gradient_descent". It takes the parameters
+    of allennlp's `"gradient_descent"` trainer (its registered constructor, `from_partial_objects`,
+    listed below). The package's configs use it (`training_configs/lib/recipe.libsonnet`); a config
+    of yours gets it with `"trainer": {"type": "exact_resume_gradient_descent", ...}`.
 
     Why: allennlp 2.10 replays the data loading of the epochs a recovered run skips, so that its
     generators advance as in the uninterrupted run, but the replay runs no forward pass (dropout
     draws nothing) and no validation (whose bucket sampler draws its padding noise), so a run
-    resumed with `allennlp train --recover` shuffled and dropped out differently from then on.
+    resumed with `allennlp train --recover` would shuffle and drop out differently from then on.
     Here the Python, NumPy, torch and CUDA generator states are saved with each checkpoint and
     set again when the first epoch that really trains begins, after the replay: a run killed
     after an epoch and recovered ends with the metrics of the run that was never interrupted
@@ -58,6 +60,74 @@ class RecoverableGradientDescentTrainer(GradientDescentTrainer):
     primary's states are saved (as allennlp saves the primary's model). A mid-epoch checkpoint
     (`save_every_num_batches`) is resumed as allennlp does, without the states; so are
     checkpoints written by allennlp's own trainer.
+
+    ```jsonnet
+    "trainer": {"type": "exact_resume_gradient_descent", "num_epochs": 3, "patience": null,
+                "validation_metric": "+accuracy", "cuda_device": 0,
+                "optimizer": {"type": "adamw", "lr": 2e-5}}
+    ```
+
+    # Parameters
+
+    model : `Model`
+        The model to train. Built by `allennlp train`: no entry under "trainer".
+    serialization_dir : `str`
+        Where checkpoints, metrics and the best weights are written. Given by `allennlp train`.
+    data_loader : `DataLoader`
+        The training data. Built by `allennlp train` from the config's "data_loader".
+    validation_data_loader : `DataLoader`, optional (default = `None`)
+        The validation data. Built by `allennlp train`.
+    local_rank : `int`, optional (default = `0`)
+        This worker's rank in distributed training. Given by `allennlp train`.
+    patience : `int`, optional (default = `None`)
+        Stop after this many epochs without a better validation score (> 0); `None`: never stop
+        early.
+    validation_metric : `Union[str, List[str]]`, optional (default = `"-loss"`)
+        The metric(s) that choose the best epoch and drive early stopping, each prefixed with `+`
+        (higher is better) or `-`; several are summed.
+    num_epochs : `int`, optional (default = `20`)
+        The number of training epochs.
+    cuda_device : `Union[int, torch.device]`, optional (default = `None`)
+        The device to train on: -1 for the CPU; `None`: GPU 0 when there is one, else the CPU.
+    grad_norm : `Union[float, bool]`, optional (default = `False`)
+        A float rescales gradients to at most this norm; `True` computes the norm (for callbacks)
+        without rescaling; `False` neither.
+    grad_clipping : `float`, optional (default = `None`)
+        Clip each gradient value to [-grad_clipping, grad_clipping] during the backward pass.
+    distributed : `bool`, optional (default = `False`)
+        Train with several processes. Set by `allennlp train` from the top-level "distributed"
+        key.
+    world_size : `int`, optional (default = `1`)
+        The number of distributed workers. Given by `allennlp train`.
+    num_gradient_accumulation_steps : `int`, optional (default = `1`)
+        Batches whose gradients are accumulated before each optimizer step.
+    use_amp : `bool`, optional (default = `False`)
+        Train with automatic mixed precision.
+    no_grad : `List[str]`, optional (default = `None`)
+        Regexes of parameter names that are frozen (`requires_grad = False`) before the optimizer
+        is built.
+    optimizer : `Lazy[Optimizer]`, optional (default = `adam` with its defaults)
+        The optimizer, built with the model's trainable parameters.
+    learning_rate_scheduler : `Lazy[LearningRateScheduler]`, optional (default = `None`)
+        The learning-rate schedule, built with the optimizer, `num_epochs` and the steps per epoch.
+    momentum_scheduler : `Lazy[MomentumScheduler]`, optional (default = `None`)
+        The momentum schedule, built with the optimizer.
+    moving_average : `Lazy[MovingAverage]`, optional (default = `None`)
+        Moving averages of the parameters, used for validation and saved in the checkpoints.
+    checkpointer : `Lazy[Checkpointer]`, optional (default = a default `Checkpointer`)
+        Writes the checkpoints (built with `serialization_dir`); the generator states are added
+        to the training state it saves.
+    callbacks : `List[Lazy[TrainerCallback]]`, optional (default = `None`)
+        Trainer callbacks (e.g. `stop_when_lr_below`, `layer_weights`, `anchor_distance`), built
+        with `serialization_dir`.
+    enable_default_callbacks : `bool`, optional (default = `True`)
+        Also use allennlp's default callbacks (`ConsoleLoggerCallback`).
+    run_confidence_checks : `bool`, optional (default = `True`)
+        Run allennlp's model confidence checks (e.g. normalization bias verification).
+    grad_scaling : `bool`, optional (default = `True`)
+        With `use_amp`: scale the loss with a `GradScaler`.
+    ddp_accelerator : `DdpAccelerator`, optional (default = `None`)
+        The distributed data-parallel wrapper; `None`: torch's, when `distributed`.
     """
 
     _saved_rng_state: Optional[dict[str, Any]] = None

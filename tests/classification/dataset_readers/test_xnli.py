@@ -210,6 +210,13 @@ def test_truncation_keeps_special_tokens_of_a_pair() -> None:
             "missing key(s) sentence2 in the JSON object",
         ),
         (['["neutral", "A.", "B."]'], 1, "expected a JSON object per line"),
+        # JSON null is a missing value, never the text "None"
+        (['{"gold_label": null, "sentence1": "A.", "sentence2": "B."}'], 1, "unknown label ''"),
+        (
+            ['{"gold_label": "neutral", "sentence1": null, "sentence2": "B."}'],
+            1,
+            "the premise (sentence1) is empty",
+        ),
         ([], None, "the file is empty"),
         ([XNLI_HEADER], None, "no labelled sentence pairs in the file"),
     ],

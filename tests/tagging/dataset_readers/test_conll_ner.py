@@ -56,6 +56,12 @@ def test_wrong_column_count_names_line(tmp_path: Path) -> None:
         list(ConllNerReader().read(path))
 
 
+def test_tag_column_beyond_the_line_names_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "EU B-ORG\nrejects O\n")
+    with pytest.raises(DataFormatError, match=rf"{path}:1: tag_column=3, but the line has 2"):
+        list(ConllNerReader(tag_column=3).read(path))
+
+
 def test_unknown_tag_names_line_and_known_types(tmp_path: Path) -> None:
     path = write(tmp_path, "EU B-ORG\nrejects O\nGerman B-NAT\n")
     with pytest.raises(DataFormatError, match=rf"{path}:3: NER tag 'B-NAT' .*LOC MISC ORG PER"):

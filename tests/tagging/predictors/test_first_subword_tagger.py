@@ -77,6 +77,8 @@ def test_predictor_output_formats(pos_run: tuple[Path, dict]) -> None:
     )
     line = predictor.dump_line(predictor.predict_instance(instance))
     assert set(json.loads(line)) == {"words", "tags"}
+    # non-ASCII words are written as they are, as in every other output of the package
+    assert '"Straße"' in predictor.dump_line(predictor.predict_json({"words": ["Straße"]}))
     with pytest.raises(ValueError, match="output_format"):
         Predictor.from_archive(archive, extra_args={"output_format": "xml"})
     with pytest.raises(ValueError, match='needs "words"'):

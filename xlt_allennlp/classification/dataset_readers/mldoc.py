@@ -21,24 +21,48 @@ _BYTES_LITERAL = re.compile(r"""^b(['"]).*\1$""", re.DOTALL)
 class MldocReader(TextPairReader):
     """Reads MLDoc files: one document per line, `LABEL<TAB>text`.
 
-    Registered as `"mldoc"`. The document is split into sentences offline
-    (`xlt_allennlp.data.sentence_splitter`, rules for Latin, Cyrillic, CJK, Japanese, Devanagari
-    and Arabic punctuation) and its first two sentences are fed to the encoder as a sentence pair
-    (`[CLS] s1 [SEP] s2 [SEP]`; only the first when there is one), truncated "longest first" to
-    `max_length` subwords, special tokens included (paper section 4.1). `labels` (default CCAT
-    ECAT GCAT MCAT) are the allowed labels and the model's label order. Text written as a Python
-    bytes literal (`b'...'`, as MLDoc's generation script does under Python 3) is decoded.
+    Registered as a `DatasetReader` with name "mldoc". The document is split into sentences
+    offline (`xlt_allennlp.data.sentence_splitter`, rules for Latin, Cyrillic, CJK, Japanese,
+    Devanagari and Arabic punctuation) and its first two sentences are fed to the encoder as a
+    sentence pair (`[CLS] s1 [SEP] s2 [SEP]`; only the first when there is one), truncated
+    "longest first" to `max_length` subwords, special tokens included (paper section 4.1). Text
+    written as a Python bytes literal (`b'...'`, as MLDoc's generation script does under Python 3)
+    is decoded.
 
-    Errors name file and line: a line without a tab, an unknown label, an empty document (or
-    `skip_empty: true` skips them: each file's kept and skipped counts are logged, a warning
-    when any was skipped, and a file of only empty documents is an error), undecodable bytes,
-    an empty file. For prediction
-    (`ignore_gold`) a line may also be the text alone, or `<TAB>text`.
+    Errors name file and line: a line without a tab, an unknown label, an empty document (unless
+    `skip_empty`), undecodable bytes, an empty file. For prediction (`ignore_gold`) a line may
+    also be the text alone, or `<TAB>text`.
 
     ```jsonnet
     "dataset_reader": {"type": "mldoc", "model_name": "bert-base-multilingual-cased",
                        "max_length": 128}
     ```
+
+    # Parameters
+
+    model_name : `str`
+        The Hugging Face encoder (name or local path) whose tokenizer splits the text.
+    max_length : `int`, optional (default = `128`)
+        Subwords per input, the encoder's special tokens included; the texts are truncated
+        "longest first" to what the special tokens leave. Must leave room for text beside the
+        special tokens of a pair.
+    labels : `List[str]`, optional (default = `None`)
+        The allowed labels, which are also the model's label order (no repeats). `None`: CCAT,
+        ECAT, GCAT, MCAT.
+    skip_empty : `bool`, optional (default = `False`)
+        Skip documents with no text instead of raising an error; the skipped documents of each
+        file are counted in the log, and a file of only such documents is an error.
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `None`)
+        How the subwords are indexed. `None`: allennlp's `pretrained_transformer` indexer for
+        `model_name` under the key `tokens`.
+    tokenizer_kwargs : `Dict[str, Any]`, optional (default = `None`)
+        Extra arguments for the Hugging Face tokenizer (`AutoTokenizer.from_pretrained`), used by
+        the tokenizer and the default indexer.
+    encoding : `str`, optional (default = `"utf-8"`)
+        The files' encoding.
+    ignore_gold : `bool`, optional (default = `False`)
+        Prediction: labels are neither needed nor checked, and rows without one are read. The
+        package's predictors set it on their copy of the reader.
     """
 
     default_labels = MLDOC_LABELS

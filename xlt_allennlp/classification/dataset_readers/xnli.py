@@ -46,7 +46,7 @@ class NliRow:
 class XnliReader(TextPairReader):
     """Reads XNLI 1.0 and MultiNLI 1.0 files: premise/hypothesis pairs with a gold label.
 
-    Registered as `"xnli"`. The layout is recognised from the content:
+    Registered as a `DatasetReader` with name "xnli". The layout is recognised from the content:
 
     - tab-separated with a header row (XNLI's `xnli.dev.tsv`/`xnli.test.tsv`, MultiNLI's
       `multinli_1.0_*.txt`, XNLI-MT's `premise hypo label` files): the `gold_label`,
@@ -54,25 +54,52 @@ class XnliReader(TextPairReader):
       split on tabs only (no CSV quoting: the sentences hold unbalanced quotes);
     - JSON lines (`multinli_1.0_*.jsonl`, XNLI's `xnli.*.jsonl`): the same keys.
 
-    Rows without a language (MultiNLI) are in `default_language` ("en"). `languages` selects
-    rows by language (default: all), e.g. `["de"]` for the German part of `xnli.test.tsv`; a file
-    with none of them is an error naming the option. Pairs with gold label `-` (no annotator
-    majority, MultiNLI dev) are skipped. Each file's kept and skipped counts are logged: a
-    warning when a reader option (`languages`, `skip_empty`) left pairs out. For prediction
-    (`ignore_gold`, set by the predictor) the label column/key is neither needed nor read, and
-    every pair is kept. The pair is fed to the encoder as `[CLS] premise [SEP] hypothesis
-    [SEP]`, truncated "longest first" to `max_length` subwords, special tokens included.
-    `labels` (default entailment, neutral, contradiction) are the allowed labels and the model's
-    label order; "contradictory" (XNLI-MT) reads as "contradiction".
+    Pairs with gold label `-` (no annotator majority, MultiNLI dev) are skipped. Each file's kept
+    and skipped counts are logged: a warning when a reader option (`languages`, `skip_empty`) left
+    pairs out. For prediction (`ignore_gold`, set by the predictor) the label column/key is
+    neither needed nor read, and every pair is kept. The pair is fed to the encoder as
+    `[CLS] premise [SEP] hypothesis [SEP]`, truncated "longest first" to `max_length` subwords,
+    special tokens included. "contradictory" (XNLI-MT) reads as "contradiction".
 
     Errors name file and line: missing columns or keys, a wrong number of fields, invalid JSON,
-    an unknown label, an empty sentence (or `skip_empty: true` skips and counts them; a file of
-    only such pairs is an error), undecodable bytes, an empty file.
+    an unknown label, an empty sentence (unless `skip_empty`), undecodable bytes, an empty file.
 
     ```jsonnet
     "dataset_reader": {"type": "xnli", "model_name": "bert-base-multilingual-cased",
                        "languages": ["de", "fr"]}
     ```
+
+    # Parameters
+
+    model_name : `str`
+        The Hugging Face encoder (name or local path) whose tokenizer splits the text.
+    languages : `List[str]`, optional (default = `None`)
+        Read only the rows in these languages, e.g. `["de"]` for the German part of
+        `xnli.test.tsv`; `None`: every row. A file with none of them is an error naming the
+        option.
+    default_language : `str`, optional (default = `"en"`)
+        The language of rows without one (MultiNLI).
+    max_length : `int`, optional (default = `128`)
+        Subwords per input, the encoder's special tokens included; the texts are truncated
+        "longest first" to what the special tokens leave. Must leave room for text beside the
+        special tokens of a pair.
+    labels : `List[str]`, optional (default = `None`)
+        The allowed labels, which are also the model's label order (no repeats). `None`:
+        entailment, neutral, contradiction.
+    skip_empty : `bool`, optional (default = `False`)
+        Skip pairs with an empty premise or hypothesis instead of raising an error; the skipped
+        pairs of each file are counted in the log, and a file of only such pairs is an error.
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `None`)
+        How the subwords are indexed. `None`: allennlp's `pretrained_transformer` indexer for
+        `model_name` under the key `tokens`.
+    tokenizer_kwargs : `Dict[str, Any]`, optional (default = `None`)
+        Extra arguments for the Hugging Face tokenizer (`AutoTokenizer.from_pretrained`), used by
+        the tokenizer and the default indexer.
+    encoding : `str`, optional (default = `"utf-8"`)
+        The files' encoding.
+    ignore_gold : `bool`, optional (default = `False`)
+        Prediction: labels are neither needed nor checked, and rows without one are read. The
+        package's predictors set it on their copy of the reader.
     """
 
     default_labels = NLI_LABELS
@@ -235,7 +262,9 @@ class XnliReader(TextPairReader):
                 raise DataFormatError(
                     path, line_number, f"missing key(s) {' '.join(missing)} in the JSON object"
                 )
-            yield self._row(path, line_number, {k: str(v) for k, v in value.items()})
+            # A JSON null is a missing value, not the text "None".
+            texts = {k: "" if v is None else str(v) for k, v in value.items()}
+            yield self._row(path, line_number, texts)
 
     def _required(self) -> tuple[str, ...]:
         return _TEXTS if self.ignore_gold else _REQUIRED

@@ -14,16 +14,15 @@ from allennlp.training.metrics import CategoricalAccuracy, FBetaMeasure
 
 @Model.register("transformer_classifier")
 class TransformerClassifier(Model):
-    """Text (pair) classifier: embedder -> [seq2seq encoder] -> seq2vec encoder -> dropout ->
-    linear -> softmax.
+    """Text (pair) classifier: embedder, [seq2seq encoder], seq2vec encoder, linear, softmax.
 
-    Registered as `"transformer_classifier"`. The default is the paper's head for MLDoc and XNLI:
-    the vector of the first token ([CLS], or `<s>` for XLM-R) of the encoder's last layer, a fresh
-    linear layer and a softmax (`seq2vec_encoder` defaults to allennlp's `cls_pooler`). The
-    optional `seq2seq_encoder` and another `seq2vec_encoder` (e.g. a BiLSTM and max pooling over
-    time, for the feature-based mode) are set from the config. Reports `accuracy` and, with
-    `per_label_f1` (default true), `f1-<label>` per label. Output: `logits`, `probs`; human
-    readable `label` and `probabilities` (label -> probability).
+    Registered as a `Model` with name "transformer_classifier". The default is the paper's head for
+    MLDoc and XNLI: the vector of the first token ([CLS], or `<s>` for XLM-R) of the encoder's last
+    layer, a fresh linear layer and a softmax (`seq2vec_encoder` defaults to allennlp's
+    `cls_pooler`). The optional `seq2seq_encoder` and another `seq2vec_encoder` (e.g. a BiLSTM and
+    max pooling over time, for the feature-based mode) are set from the config. Reports `accuracy`
+    and, with `per_label_f1`, `f1-<label>` per label. Output: `logits`, `probs`; human readable
+    `label` and `probabilities` (label -> probability).
 
     allennlp-models' `basic_classifier` is close, but has no per-label F1, no default pooler and
     decodes the input tokens for every prediction.
@@ -35,6 +34,27 @@ class TransformerClassifier(Model):
                   "model_name": "bert-base-multilingual-cased"}}},
               "dropout": 0.1}
     ```
+
+    # Parameters
+
+    vocab : `Vocabulary`
+        The vocabulary; the classes are its `label_namespace`.
+    text_field_embedder : `TextFieldEmbedder`
+        Embeds the `tokens` field (one vector per subword).
+    seq2seq_encoder : `Seq2SeqEncoder`, optional (default = `None`)
+        Runs over the embedded sequence before pooling; its input size must be the embedder's
+        output size. `None`: none.
+    seq2vec_encoder : `Seq2VecEncoder`, optional (default = `None`)
+        Pools the sequence into one vector; its input size must match the sequence. `None`:
+        allennlp's `cls_pooler` (the first token's vector).
+    dropout : `float`, optional (default = `0.1`)
+        Dropout on the pooled vector, before the linear layer.
+    label_namespace : `str`, optional (default = `"labels"`)
+        The vocabulary namespace of the labels; it must hold at least one label.
+    per_label_f1 : `bool`, optional (default = `True`)
+        Also report the F1 of every label (`f1-<label>`).
+    initializer : `InitializerApplicator`, optional (default = `None`)
+        Applied to the model's parameters once it is built; `None`: nothing is re-initialized.
     """
 
     default_predictor = "transformer_classifier"

@@ -14,17 +14,31 @@ _ECHOED = ("line", "language", "pair_id", "gold_label")
 
 @Predictor.register("transformer_classifier")
 class TransformerClassifierPredictor(WholeFilePredictor):
-    """Predictor for `transformer_classifier` models (their default predictor).
+    """Predictor for `transformer_classifier` models: one JSON line per input, in input order.
 
-    Registered as `"transformer_classifier"`. Input: with `--use-dataset-reader`, a data file
-    the model's reader reads (MLDoc `LABEL<TAB>text`, XNLI/MultiNLI TSV or JSON lines); otherwise
-    JSON lines with the keys the reader needs: `{"text": ...}` for `mldoc` (split into sentences,
-    the first two used), `{"premise": ..., "hypothesis": ...}` for `xnli`. Output: one JSON line
-    per input, in input order: `{"label": ..., "probabilities": {label: probability, ...}}`,
-    plus, for file input, the input's `line`, `gold_label` (when the file has one) and (XNLI)
-    `language` and `pair_id`. Gold labels are not needed: a file without them (MLDoc lines of
-    text only, XNLI without a label column) or with labels the model does not know is predicted,
-    every row (XNLI's `-` rows included).
+    Registered as a `Predictor` with name "transformer_classifier". It is the model's default
+    predictor. Input: with `--use-dataset-reader`, a data file the model's reader reads (MLDoc
+    `LABEL<TAB>text`, XNLI/MultiNLI TSV or JSON lines); otherwise JSON lines with the keys the
+    reader needs: `{"text": ...}` for `mldoc` (split into sentences, the first two used),
+    `{"premise": ..., "hypothesis": ...}` for `xnli`. Output: one JSON line per input, in input
+    order: `{"label": ..., "probabilities": {label: probability, ...}}`, plus, for file input,
+    the input's `line`, `gold_label` (when the file has one) and (XNLI) `language` and `pair_id`.
+    Gold labels are not needed: a file without them (MLDoc lines of text only, XNLI without a
+    label column) or with labels the model does not know is predicted, every row (XNLI's `-` rows
+    included).
+
+    ```
+    allennlp predict xnli/model.tar.gz xnli.test.tsv --use-dataset-reader \\
+        --output-file predictions.jsonl --include-package xlt_allennlp
+    ```
+
+    # Parameters
+
+    model : `Model`
+        The trained model (`allennlp predict` loads it from the archive).
+    dataset_reader : `DatasetReader`
+        The archive's reader; the predictor reads with a copy of it set up for prediction (labels
+        neither needed nor checked).
     """
 
     def _json_to_instance(self, json_dict: JsonDict) -> Instance:

@@ -38,10 +38,11 @@ def bare_space_marker_ids(tokenizer: PreTrainedTokenizerBase) -> frozenset[int]:
 class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
     """Splits pre-tokenized words into subwords and records where each word's subwords are.
 
-    Registered as `"pretrained_transformer_first_subword"`; pair it with the token embedder of
-    the same name, which runs the encoder over a sliding window and returns one vector per word
-    (the first subword's). Unlike allennlp's `pretrained_transformer_mismatched` indexer, no
-    special tokens are added here: the embedder adds them to every window it builds.
+    Registered as a `TokenIndexer` with name "pretrained_transformer_first_subword". Pair it with
+    the token embedder of the same name, which runs the encoder over a sliding window and returns
+    one vector per word (by default the first subword's). Unlike allennlp's
+    `pretrained_transformer_mismatched` indexer, no special tokens are added here: the embedder
+    adds them to every window it builds.
 
     A word that the tokenizer turns into no subword at all (e.g. a lone zero-width space, which
     BERT's normaliser deletes) is given the tokenizer's unknown token, so every word keeps exactly
@@ -50,15 +51,9 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
     SentencePiece and byte-level BPE tokenizers (XLM-R, ...) start every pre-split word with a
     space marker, which for most CJK words and for punctuation is a piece of its own
     (`的` -> `▁` `的`, `.` -> `▁` `.`): the plain first subword would then be the same `▁` for
-    all of them. `space_markers` says what happens to such a bare leading marker:
-
-    - `"drop"` (default): removed from the encoder input, so the word reads as in running text
-      without spaces and is represented by its first real piece;
-    - `"skip"`: kept in the input; the word is represented by its first piece after it;
-    - `"first"`: kept, and the word represented by it (the plain first subword, as before).
-
-    A word made of bare markers only keeps them and is represented by the first. WordPiece
-    tokenizers (mBERT) have no such markers: the option changes nothing for them.
+    all of them; `space_markers` says what happens to such a bare leading marker. A word made of
+    bare markers only keeps them and is represented by the first. WordPiece tokenizers (mBERT)
+    have no such markers: the option changes nothing for them.
 
     Each word's subwords are the range `offsets` .. `last_offsets` (both included): its first
     subword as above, up to its last subword. A skipped (or dropped) bare marker is not one of
@@ -68,6 +63,20 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
     "token_indexers": {"tokens": {"type": "pretrained_transformer_first_subword",
                                   "model_name": "bert-base-multilingual-cased"}}
     ```
+
+    # Parameters
+
+    model_name : `str`
+        The Hugging Face encoder (name or local path) whose tokenizer splits the words; the same
+        as the embedder's. The tokenizer must have an unknown token.
+    tokenizer_kwargs : `Dict[str, Any]`, optional (default = `None`)
+        Extra arguments for `AutoTokenizer.from_pretrained`.
+    space_markers : `str`, optional (default = `"drop"`)
+        What happens to a bare leading space marker (`▁`, `Ġ`): `"drop"` removes it from the
+        encoder input, so the word reads as in running text without spaces and is represented by
+        its first real piece; `"skip"` keeps it in the input and represents the word by its first
+        piece after it; `"first"` keeps it and represents the word by it (the plain first
+        subword).
     """
 
     def __init__(

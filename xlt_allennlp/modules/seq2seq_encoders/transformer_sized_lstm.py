@@ -11,19 +11,41 @@ from xlt_allennlp.modules.transformer_size import transformer_hidden_size
 class TransformerSizedLstm(LstmSeq2SeqEncoder):
     """allennlp's `lstm` encoder whose sizes come from a transformer's config.
 
-    Registered as `"transformer_sized_lstm"`. The feature-based mode of Wu & Dredze (2019,
-    section 5.2) runs a 2-layer BiLSTM with hidden size d_h (the encoder's hidden size, per
-    direction) over the mixed encoder layers. A config cannot know d_h (64 for a test encoder,
-    768 for mBERT), so this subclass of `LstmSeq2SeqEncoder` reads it from `model_name`'s
-    `config.json`: input size `encoder_size_multiple` x d_h + `extra_input_dim` (e.g. a gold-POS
-    embedding concatenated to the encoder output; the multiple is 2 behind word vectors that
-    concatenate two subwords, `subword_pooling: "first_last"`), hidden size d_h unless
-    `hidden_size` is given; output size 2 x hidden size when bidirectional.
+    Registered as a `Seq2SeqEncoder` with name "transformer_sized_lstm". The feature-based mode of
+    Wu & Dredze (2019, section 5.2) runs a 2-layer BiLSTM with hidden size d_h (the encoder's
+    hidden size, per direction) over the mixed encoder layers. A config cannot know d_h (64 for a
+    test encoder, 768 for mBERT), so this subclass of `LstmSeq2SeqEncoder` reads it from
+    `model_name`'s `config.json`: input size `encoder_size_multiple` x d_h + `extra_input_dim`,
+    hidden size d_h unless `hidden_size` is given; output size 2 x hidden size when bidirectional.
 
     ```jsonnet
     "encoder": {"type": "transformer_sized_lstm", "model_name": "bert-base-multilingual-cased",
                 "num_layers": 2, "bidirectional": true, "extra_input_dim": 0}
     ```
+
+    # Parameters
+
+    model_name : `str`
+        The Hugging Face encoder (name or local path) whose `hidden_size` (d_h) sizes the LSTM;
+        only its `config.json` is read.
+    num_layers : `int`, optional (default = `2`)
+        Stacked LSTM layers.
+    bidirectional : `bool`, optional (default = `True`)
+        Run a backward LSTM too and concatenate the two directions.
+    hidden_size : `int`, optional (default = `None`)
+        The hidden size per direction; `None`: d_h.
+    extra_input_dim : `int`, optional (default = `0`)
+        Input dimensions beyond the encoder's, e.g. a gold-POS embedding concatenated to the
+        encoder output.
+    encoder_size_multiple : `int`, optional (default = `1`)
+        How many encoder vectors each input holds: 2 behind word vectors that concatenate two
+        subwords (`subword_pooling: "first_last"`).
+    dropout : `float`, optional (default = `0.0`)
+        Dropout between LSTM layers (torch's `LSTM` dropout; none after the last layer).
+    bias : `bool`, optional (default = `True`)
+        Whether the LSTM layers have bias weights.
+    stateful : `bool`, optional (default = `False`)
+        Keep the hidden state between batches (allennlp's `PytorchSeq2SeqWrapper`).
     """
 
     def __init__(

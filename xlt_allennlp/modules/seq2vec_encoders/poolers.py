@@ -13,17 +13,26 @@ from xlt_allennlp.modules.transformer_size import embedding_dim_from
 class MaxPooler(Seq2VecEncoder):
     """Element-wise maximum over the unmasked positions of a sequence.
 
-    Registered as `"max_pooler"`; the sentence-level head of the paper's feature-based mode
-    (section 5.2: "an additional max-pooling is used to extract a fixed-dimension vector").
-    Masked positions never win; a sequence with no unmasked position pools to zeros. The size
-    is `embedding_dim`, or, when a config cannot know it, `hidden_size_multiple` x the hidden
-    size of the encoder `model_name` (2 after a `transformer_sized_lstm` BiLSTM). (allennlp has
-    no max pooler; its `boe` encoder sums or averages.)
+    Registered as a `Seq2VecEncoder` with name "max_pooler". The sentence-level head of the
+    paper's feature-based mode (section 5.2: "an additional max-pooling is used to extract a
+    fixed-dimension vector"). Masked positions never win; a sequence with no unmasked position
+    pools to zeros. (allennlp has no max pooler; its `boe` encoder sums or averages.)
 
     ```jsonnet
     "seq2vec_encoder": {"type": "max_pooler", "model_name": "bert-base-multilingual-cased",
                         "hidden_size_multiple": 2}
     ```
+
+    # Parameters
+
+    embedding_dim : `int`, optional (default = `None`)
+        The input (and output) size. Give exactly one of `embedding_dim` and `model_name`.
+    model_name : `str`, optional (default = `None`)
+        A Hugging Face encoder (name or local path): the size is `hidden_size_multiple` x its
+        hidden size, for a config that cannot know it.
+    hidden_size_multiple : `int`, optional (default = `1`)
+        With `model_name`: how many encoder hidden sizes the input has (2 after a
+        `transformer_sized_lstm` BiLSTM).
     """
 
     def __init__(
@@ -56,12 +65,26 @@ class MaxPooler(Seq2VecEncoder):
 class FirstTokenPooler(ClsPooler):
     """allennlp's `cls_pooler` (the first token's vector, [CLS] / `<s>`), sized like `max_pooler`.
 
-    Registered as `"first_token_pooler"`: `cls_pooler` needs `embedding_dim`, which a config
-    written for any encoder does not know; this takes `model_name` instead (or `embedding_dim`).
+    Registered as a `Seq2VecEncoder` with name "first_token_pooler". `cls_pooler` needs
+    `embedding_dim`, which a config written for any encoder does not know; this takes
+    `model_name` instead (or `embedding_dim`).
 
     ```jsonnet
     "seq2vec_encoder": {"type": "first_token_pooler", "model_name": "xlm-roberta-base"}
     ```
+
+    # Parameters
+
+    embedding_dim : `int`, optional (default = `None`)
+        The input (and output) size. Give exactly one of `embedding_dim` and `model_name`.
+    model_name : `str`, optional (default = `None`)
+        A Hugging Face encoder (name or local path): the size is `hidden_size_multiple` x its
+        hidden size.
+    hidden_size_multiple : `int`, optional (default = `1`)
+        With `model_name`: how many encoder hidden sizes the input has.
+    cls_is_last_token : `bool`, optional (default = `False`)
+        Take the last unmasked token instead of the first (models such as XLNet put their
+        [CLS] last).
     """
 
     def __init__(

@@ -17,16 +17,18 @@ SUBWORD_POOLING_MODES = ("first", "mean", "last", "first_last")
 class PretrainedTransformerFirstSubwordEmbedder(TransformerBackbone, TokenEmbedder):
     """Embeds words with a transformer: one vector per word, by default its FIRST subword's.
 
-    Registered as `"pretrained_transformer_first_subword"`; use it with the indexer of the same
-    name, which says where each word's subwords are (a bare SentencePiece space marker that the
-    indexer skips or drops is not one of them, see its `space_markers`). Sequences longer than
-    `max_length` subwords (special tokens included) are encoded with the sliding window of Wu &
-    Dredze (2019): the first window holds the first subwords that fit, every later window repeats
-    the last `context` subwords of the previous one as left context and adds new subwords after
-    them. Each subword's vector comes from the one window in which it is new, and each word's
-    vector is pooled from its subwords' vectors, so every word is represented (and predicted)
-    exactly once, whatever its length. allennlp's `pretrained_transformer_mismatched` embedder
-    folds long inputs into NON-overlapping chunks instead, which is why this embedder exists.
+    Registered as a `TokenEmbedder` with name "pretrained_transformer_first_subword". Use it with
+    the indexer of the same name, which says where each word's subwords are (a bare SentencePiece
+    space marker that the indexer skips or drops is not one of them, see its `space_markers`).
+    Sequences longer than `max_length` subwords (special tokens included) are encoded with the
+    sliding window of Wu & Dredze (2019): the first window holds the first subwords that fit,
+    every later window repeats the last `context` subwords of the previous one as left context and
+    adds new subwords after them. Each subword's vector comes from the one window in which it is
+    new, and each word's vector is pooled from its subwords' vectors, so every word is represented
+    (and predicted) exactly once, whatever its length. allennlp's
+    `pretrained_transformer_mismatched` embedder folds long inputs into NON-overlapping chunks
+    instead, which is why this embedder exists. The encoder set-up (loading, freezing, layer
+    mixing) is `xlt_allennlp.modules.transformer_backbone.TransformerBackbone`'s.
 
     ```jsonnet
     "token_embedders": {"tokens": {"type": "pretrained_transformer_first_subword",
@@ -38,28 +40,58 @@ class PretrainedTransformerFirstSubwordEmbedder(TransformerBackbone, TokenEmbedd
     # Parameters
 
     model_name : `str`
-        A Hugging Face encoder name or local path.
+        A Hugging Face encoder name or local path; the same as the indexer's.
     max_length : `int`, optional (default = `128`)
-        Subwords per window, the encoder's special tokens included (the paper's 128).
+        Subwords per window, the encoder's special tokens included (the paper's 128); at most
+        what the encoder's position embeddings allow.
     context : `int`, optional (default = `64`)
-        Subwords of the previous window repeated as left context in every later window.
+        Subwords of the previous window repeated as left context in every later window; fewer
+        than a window holds besides its special tokens.
     subword_pooling : `str`, optional (default = `"first"`)
         How a word's vector is made from its subwords' vectors: `"first"` (its first subword,
         the paper's), `"mean"` (the mean over all its subwords), `"last"` (its last subword) or
         `"first_last"` (first and last concatenated: the output is twice the encoder's hidden
-        size, and `get_output_dim()` says so).
-    layers : `str`, optional (default = `None`: the last layer, or with `last_layer_only: false`
-        the mix of all hidden states)
-        `"last"`: the encoder's last layer (the paper's); `"mix:K"`: a learned softmax-weighted,
-        scaled mix (allennlp's `ScalarMix`) of the last K hidden states, K up to L + 1 (all blocks
-        and the embedding layer), trained with the model whether the encoder is fine-tuned or
-        frozen. The pooling is applied to the mixed vectors.
-    **kwargs
-        The encoder set-up of `xlt_allennlp.modules.transformer_backbone.TransformerBackbone`:
-        `freeze_layers`, `train_parameters`, `last_layer_only` (`false`: the mix of all hidden
-        states, the feature-based mode's), `eval_mode`, `reinit_modules`,
-        `override_weights_file`, `override_weights_strip_prefix`, `load_weights`,
-        `gradient_checkpointing`, `tokenizer_kwargs`, `transformer_kwargs`.
+        size, and `get_output_dim()` says so). The pooling is applied to the (mixed) vectors of
+        `layers`.
+    train_parameters : `bool`, optional (default = `True`)
+        `False` freezes the whole encoder (a fixed feature extractor).
+    freeze_layers : `int`, optional (default = `-1`)
+        Hard freezing of the bottom of the encoder: -1 freezes nothing, 0 the embedding layer, n
+        the embeddings and the n lowest blocks (n up to the number of blocks).
+    last_layer_only : `bool`, optional (default = `True`)
+        `False`: the output is a learned softmax-weighted, scaled mix of ALL hidden states, the
+        embedding layer included (13 for a 12-layer encoder; allennlp's own mix leaves it out):
+        the feature-based mode's.
+    layers : `str`, optional (default = `None`)
+        Which hidden states make the output: `"last"` (the last layer, the paper's) or `"mix:K"`,
+        a learned softmax-weighted, scaled mix (allennlp's `ScalarMix`) of the last K hidden
+        states, K from 1 to L + 1 (the blocks and the embedding layer), trained with the model
+        whether the encoder is fine-tuned or frozen. `None`: what `last_layer_only` says.
+        `"mix:K"` with `last_layer_only: false` mixes the last K; `"last"` with it is an error.
+    eval_mode : `bool`, optional (default = `None`)
+        Keep the encoder in eval mode (no dropout) while training. `None`: exactly when no
+        encoder parameter is trained. A fully frozen encoder also runs without autograd.
+    reinit_modules : `Union[int, Tuple[int, ...], Tuple[str, ...]]`, optional (default = `None`)
+        Re-initialize modules after loading, as allennlp's `pretrained_transformer` embedder does:
+        an int re-initializes the last that many blocks, a tuple of ints the blocks with those
+        indices, a tuple of strings the modules whose names match those regexes.
+    override_weights_file : `str`, optional (default = `None`)
+        A PyTorch state dict (`torch.save`) loaded over the Hugging Face weights.
+    override_weights_strip_prefix : `str`, optional (default = `None`)
+        A prefix removed from the keys of `override_weights_file`.
+    load_weights : `bool`, optional (default = `True`)
+        `False` builds the encoder from its config without loading pretrained weights (e.g. when
+        loading an archive, which holds all weights).
+    gradient_checkpointing : `bool`, optional (default = `None`)
+        Written into the loaded encoder's config as `gradient_checkpointing`, as allennlp's
+        `pretrained_transformer` embedder does; `None` leaves the config as it is. transformers
+        reads that key only while it builds a model, so setting it here does not switch gradient
+        checkpointing on.
+    tokenizer_kwargs : `Dict[str, Any]`, optional (default = `None`)
+        Extra arguments for `AutoTokenizer.from_pretrained`; the tokenizer's vocabulary size sets
+        the size of the encoder's embedding matrix (resized if they differ).
+    transformer_kwargs : `Dict[str, Any]`, optional (default = `None`)
+        Extra arguments for `AutoModel.from_pretrained`.
     """
 
     def __init__(

@@ -24,36 +24,53 @@ logger = logging.getLogger(__name__)
 class UdParsingReader(SentenceFileReader):
     """Reads CoNLL-U files into words, gold UPOS, heads and (coarse) relations.
 
-    Registered as `"ud_parsing"`. Instances have the fields allennlp-models'
-    `biaffine_parser` expects: `words`, `pos_tags` (namespace `pos`), `head_tags` (namespace
-    `head_tags`), `head_indices` and `metadata` (`words`, `pos`, and the sentence's raw
-    `conllu` lines so a predictor can write the file back). Multiword-token lines (``1-2``),
-    empty nodes (``1.1``) and comments are not words.
+    Registered as a `DatasetReader` with name "ud_parsing". Instances have the fields
+    allennlp-models' `biaffine_parser` expects: `words`, `pos_tags` (namespace `pos`), `head_tags`
+    (namespace `head_tags`), `head_indices` and `metadata` (`words`, `pos`, and the sentence's raw
+    `conllu` lines so a predictor can write the file back). Multiword-token lines (``1-2``), empty
+    nodes (``1.1``) and comments are not words.
 
-    - `coarse_relations` (default true): only the universal part of a relation is kept
-      (``nmod:poss`` -> ``nmod``), as in the paper; `validate_relations` then checks it is one
-      of the 37 UD v2 relations, which are then the model's relation labels (namespace
-      `head_tags`), seen in English training or not. Likewise, with `validate_pos`, the 17 UD v2
-      UPOS tags are the `pos` labels (UD v1's `CONJ` reads as `CCONJ`).
-    - `max_words` (default 140, the paper's evaluation threshold): longer sentences are skipped,
-      and how many were kept and skipped is logged for every file (a warning when any was
-      skipped; in a sharded run, by the first shard only); a file with no sentence left is a
-      `NothingLeftError` naming the option. `null` keeps every sentence. Predictors always
-      keep every sentence.
+    Sentences longer than `max_words` are skipped, and how many were kept and skipped is logged for
+    every file (a warning when any was skipped; in a sharded run, by the first shard only); a file
+    with no sentence left is a `NothingLeftError` naming the option. Predictors always keep every
+    sentence.
 
     Files without heads (HEAD ``_`` everywhere) give instances for prediction only; with
-    `ignore_gold` (set by the predictor) HEAD, DEPREL and the UPOS check are not read at all, so
-    a file with another tag set or a partial tree is predicted. Malformed
-    input raises `DataFormatError` naming the file and line (wrong column count, non-integer or
-    out-of-range HEAD, a missing HEAD/DEPREL in an annotated sentence, an unknown UPOS or
-    relation, undecodable bytes, an empty file). Lazy and streaming; implements
-    `apply_token_indexers`, and shards across data-loader workers and distributed processes.
+    `ignore_gold` (set by the predictor) HEAD, DEPREL and the UPOS check are not read at all, so a
+    file with another tag set or a partial tree is predicted. Malformed input raises
+    `DataFormatError` naming the file and line (wrong column count, non-integer or out-of-range
+    HEAD, a missing HEAD/DEPREL in an annotated sentence, an unknown UPOS or relation, undecodable
+    bytes, an empty file). Lazy and streaming; implements `apply_token_indexers`, and shards across
+    data-loader workers and distributed processes.
 
     ```jsonnet
     "dataset_reader": {"type": "ud_parsing", "max_words": 140,
                        "token_indexers": {"tokens": {"type": "pretrained_transformer_first_subword",
                                                      "model_name": "bert-base-multilingual-cased"}}}
     ```
+
+    # Parameters
+
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `None`)
+        How the words are indexed (applied in `apply_token_indexers`). `None`: a
+        `SingleIdTokenIndexer` under the key `tokens`.
+    coarse_relations : `bool`, optional (default = `True`)
+        Keep only the universal part of a relation (``nmod:poss`` -> ``nmod``), as in the paper.
+    validate_relations : `bool`, optional (default = `True`)
+        With `coarse_relations`: accept only the 37 UD v2 relations, which are then the model's
+        relation labels (namespace `head_tags`), seen in English training or not. Ignored without
+        `coarse_relations`.
+    validate_pos : `bool`, optional (default = `True`)
+        Accept only the 17 UD v2 UPOS tags (UD v1's `CONJ` reads as `CCONJ`), which are then the
+        `pos` labels.
+    max_words : `Optional[int]`, optional (default = `140`)
+        Skip sentences with more words (the paper's evaluation threshold); `None` keeps every
+        sentence. Must be positive.
+    encoding : `str`, optional (default = `"utf-8"`)
+        The files' encoding.
+    ignore_gold : `bool`, optional (default = `False`)
+        Do not read HEAD and DEPREL, nor check UPOS (prediction). The package's predictors set it
+        on their copy of the reader, and turn `max_words` off there.
     """
 
     text_field_name = "words"

@@ -26,14 +26,16 @@ logger = logging.getLogger(__name__)
 class TransformerBiaffineParser(BiaffineDependencyParser):
     """allennlp-models' Dozat & Manning `biaffine_parser` with a transformer as the encoder.
 
-    Registered as `"transformer_biaffine_parser"`. The words are embedded by the text field
-    embedder (normally `pretrained_transformer_first_subword`: the first subword of each word,
-    non-first subwords never reach the parser, any sentence length through the sliding window);
-    the `encoder` defaults to a pass-through (the transformer replaces Dozat & Manning's LSTM)
-    and can be a BiLSTM for the feature-based mode. `pos_tag_embedding` (namespace `pos`) adds
-    the gold UPOS embedding to the encoder output: the paper's "Z+POS" parser.
+    Registered as a `Model` with name "transformer_biaffine_parser". The words are embedded by the
+    text field embedder (normally `pretrained_transformer_first_subword`: the first subword of
+    each word, non-first subwords never reach the parser, any sentence length through the sliding
+    window); the `encoder` defaults to a pass-through (the transformer replaces Dozat & Manning's
+    LSTM) and can be a BiLSTM for the feature-based mode. `pos_tag_embedding` (namespace `pos`)
+    concatenates the gold UPOS embedding to the word vectors before the `encoder`: the paper's
+    "Z+POS" parser.
 
     What it changes in the allennlp-models parser, and why:
+
     - Metrics exclude words whose gold UPOS is in `ignore_pos_in_metrics` (PUNCT and SYM, the
       paper's definition; allennlp-models uses a mixed PTB/UD list); with
       `report_unexcluded_scores` the scores over all words are reported too (`UAS_all`,
@@ -58,6 +60,41 @@ class TransformerBiaffineParser(BiaffineDependencyParser):
               "arc_representation_dim": 500, "tag_representation_dim": 100, "dropout": 0.33,
               "pos_tag_embedding": {"embedding_dim": 100, "vocab_namespace": "pos"}}
     ```
+
+    # Parameters
+
+    vocab : `Vocabulary`
+        The vocabulary; it must hold relation labels (namespace `head_tags`).
+    text_field_embedder : `TextFieldEmbedder`
+        Embeds the `words` field: one vector per word.
+    tag_representation_dim : `int`
+        The output size of the MLPs used for relation prediction.
+    arc_representation_dim : `int`
+        The output size of the MLPs used for head (arc) prediction.
+    encoder : `Seq2SeqEncoder`, optional (default = `None`)
+        Runs over the word vectors (with the UPOS embeddings, if any) before the MLPs. `None`: a
+        pass-through of the embedder's (plus `pos_tag_embedding`'s) output size.
+    tag_feedforward : `FeedForward`, optional (default = `None`)
+        The network that makes the relation representations (one for heads, a copy for
+        dependents); `None`: one layer with ELU.
+    arc_feedforward : `FeedForward`, optional (default = `None`)
+        The network that makes the arc representations (one for heads, a copy for dependents);
+        `None`: one layer with ELU.
+    pos_tag_embedding : `Embedding`, optional (default = `None`)
+        Embeds the gold UPOS tags (`pos_tags`, namespace `pos`), which every input then needs.
+    use_mst_decoding_for_validation : `bool`, optional (default = `True`)
+        Decode with the maximum spanning tree during validation and prediction (greedy during
+        training); `False`: greedy decoding always.
+    dropout : `float`, optional (default = `0.0`)
+        Variational dropout on the encoder's output and on the MLPs' outputs.
+    input_dropout : `float`, optional (default = `0.0`)
+        Dropout on the word vectors entering the encoder.
+    ignore_pos_in_metrics : `List[str]`, optional (default = `None`)
+        UPOS tags whose words the attachment scores leave out; `None`: PUNCT and SYM.
+    report_unexcluded_scores : `bool`, optional (default = `False`)
+        Also report the scores over all words (`UAS_all`, `LAS_all`, ...).
+    initializer : `InitializerApplicator`, optional (default = `None`)
+        Applied to the model's parameters once it is built; `None`: nothing is re-initialized.
     """
 
     default_predictor = "transformer_biaffine_parser"

@@ -14,9 +14,10 @@ from xlt_allennlp.data.conllu import raw_sentence_lines, write_conllu_sentence
 
 @Predictor.register("transformer_biaffine_parser")
 class TransformerBiaffineParserPredictor(FormattedPredictor):
-    """Predictor for `transformer_biaffine_parser` models (no spaCy model needed).
+    """Predictor for `transformer_biaffine_parser` models: CoNLL-U, JSON or raw text in.
 
-    Registered as `"transformer_biaffine_parser"` (the model's default predictor).
+    Registered as a `Predictor` with name "transformer_biaffine_parser". It is the model's
+    default predictor; no spaCy model is needed.
 
     - CoNLL-U input (`--use-dataset-reader`): writes the file back with HEAD and DEPREL filled
       in; comment lines, multiword-token and empty-node lines and every other column are kept,
@@ -27,15 +28,13 @@ class TransformerBiaffineParserPredictor(FormattedPredictor):
     - JSON lines: `{"words": [...], "pos": [...]}` (pre-tokenized; `pos` needed only by a Z+POS
       model) or `{"sentence": "..."}` (split on whitespace); writes `{"words", "pos",
       "predicted_heads", "predicted_dependencies"}` per line.
-
     - Raw text (`{"text": ...}` JSON lines, plain text lines, or a text file with
       `--use-dataset-reader` and `"input": "text"`; `FormattedPredictor`): one tree per detected
       sentence, CoNLL-U with `# sent_id`, `# text`, `SpaceAfter=No` and `TokenRange` (or one
       JSON line per sentence). A Z+POS parser cannot parse raw text (it needs gold UPOS).
 
-    `output_format` ("auto" | "conllu" | "json"), set with `--predictor-args`, chooses the
-    output; "auto" writes the input's format (CoNLL-U for raw text). CoNLL-U output from JSON
-    word input fills ID, FORM, UPOS (when given), HEAD and DEPREL.
+    CoNLL-U output from JSON word input fills ID, FORM, UPOS (when given), HEAD and DEPREL. The
+    options are set with `--predictor-args`.
 
     ```
     allennlp predict model.tar.gz de_test.conllu --use-dataset-reader --silent \\
@@ -46,10 +45,25 @@ class TransformerBiaffineParserPredictor(FormattedPredictor):
 
     # Parameters
 
+    model : `Model`
+        The trained model (`allennlp predict` loads it from the archive).
+    dataset_reader : `DatasetReader`
+        The archive's reader; the predictor reads with a copy of it set up for prediction (gold
+        columns not read, every sentence kept).
     output_format : `str`, optional (default = `"auto"`)
-        "auto", "conllu" or "json".
-    **kwargs
-        `input`, `language`, `one_sentence_per_line`, `encoding`: see `FormattedPredictor`.
+        "auto", "conllu" or "json". "auto" writes the input's own format (CoNLL-U for raw text,
+        JSON for JSON word input).
+    input : `str`, optional (default = `"auto"`)
+        How input lines are read: `"auto"` (a line starting with `{` is JSON, any other line raw
+        text), `"json"` (every line JSON) or `"text"` (every line raw text; with
+        `--use-dataset-reader`, the file is plain text read by the `raw_text` reader).
+    language : `Optional[str]`, optional (default = `None`)
+        The raw text's language (ISO 639-1/639-3 code: sentence splitter and word tokenizer);
+        `None` guesses it from each text's script. A JSON input's own `"language"` wins.
+    one_sentence_per_line : `bool`, optional (default = `False`)
+        Raw text has one sentence per line: lines are not split into sentences.
+    encoding : `str`, optional (default = `"utf-8"`)
+        The encoding of a raw text file read with `--use-dataset-reader` and `"input": "text"`.
     """
 
     output_formats = ("auto", "conllu", "json")

@@ -21,27 +21,46 @@ _TAG = re.compile(r"^([BI])-(.+)$")
 class ConllNerReader(WordTaggingReader):
     """Reads CoNLL 2002 (es, nl) and CoNLL 2003 (en, de) NER files.
 
-    Registered as `"conll_ner"`. Whitespace-separated columns, the word first and the NER tag in
-    `tag_column` (default: the last, which fits the English 4-column, German 5-column, Dutch
-    3-column and Spanish 2-column layouts); `-DOCSTART-` lines are skipped; blank lines end
-    sentences. Tags are converted to BIO (`convert_to_bio`, default true: CoNLL 2003 uses IOB1);
-    set it false to keep them as they are. `encoding` must be given for non-UTF-8 files (the
-    German CoNLL 2003 data is usually Latin-1). `entity_types` lists the allowed types ("conll",
-    the default, is PER LOC ORG MISC; "any" accepts every type); `tag_map` renames types
-    (e.g. {"NR": "PER"}).
+    Registered as a `DatasetReader` with name "conll_ner". Whitespace-separated columns, the word
+    first and the NER tag in `tag_column` (default: the last, which fits the English 4-column,
+    German 5-column, Dutch 3-column and Spanish 2-column layouts); `-DOCSTART-` lines are skipped;
+    blank lines end sentences. Tags must be `O`, `B-TYPE` or `I-TYPE`.
 
     Errors name file and line: wrong column counts, undecodable bytes, unknown tags, empty files,
     and (at evaluation) tags the model never saw in training. With `ignore_gold` (set by the
     predictor) only the first column is read: files with no tag column, or other tags, are
-    predicted.
-    Each instance has `tokens`, `tags` and `metadata` (`words`, and the raw lines so that the
-    predictor can write the file back with a predicted column appended).
+    predicted. Each instance has `tokens`, `tags` and `metadata` (`words`, and the raw lines so
+    that the predictor can write the file back with a predicted column appended). Lazy and
+    streaming; shards across data-loader workers and distributed processes.
 
     ```jsonnet
     "dataset_reader": {"type": "conll_ner", "encoding": "latin-1",
                        "token_indexers": {"tokens": {"type": "pretrained_transformer_first_subword",
                                                      "model_name": "bert-base-multilingual-cased"}}}
     ```
+
+    # Parameters
+
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `None`)
+        How the words are indexed (applied in `apply_token_indexers`). `None`: a
+        `SingleIdTokenIndexer` under the key `tokens`.
+    tag_column : `int`, optional (default = `-1`)
+        The column (Python index: negative counts from the end) that holds the NER tag.
+    convert_to_bio : `bool`, optional (default = `True`)
+        Convert the tags to BIO (CoNLL 2003 uses IOB1: an `I-X` that does not continue an `X`
+        span becomes `B-X`); `False` keeps them as they are.
+    entity_types : `Union[str, List[str]]`, optional (default = `"conll"`)
+        The allowed entity types (after `tag_map`): a list, `"conll"` (PER LOC ORG MISC) or
+        `"any"` (every type). With a list or `"conll"`, the model's labels are `O`, then `B-X`
+        and then `I-X` for every listed type X.
+    tag_map : `Dict[str, str]`, optional (default = `None`)
+        Renames entity types, e.g. `{"NR": "PER"}`.
+    encoding : `str`, optional (default = `"utf-8"`)
+        The files' encoding; give it for non-UTF-8 files (the German CoNLL 2003 data is usually
+        Latin-1).
+    ignore_gold : `bool`, optional (default = `False`)
+        Do not read the tag column (prediction). The package's predictors set it on their copy of
+        the reader.
     """
 
     def __init__(
@@ -72,7 +91,14 @@ class ConllNerReader(WordTaggingReader):
             yield self._sentence_instance(sentence)
 
     def _normalise_tag(self, sentence: ConllSentence, index: int) -> str:
-        tag = sentence.columns[index][self._tag_column]
+        columns = sentence.columns[index]
+        if not -len(columns) <= self._tag_column < len(columns):
+            raise DataFormatError(
+                sentence.path,
+                sentence.line_numbers[index],
+                f"tag_column={self._tag_column}, but the line has {len(columns)} column(s)",
+            )
+        tag = columns[self._tag_column]
         if tag == "O":
             return tag
         match = _TAG.match(tag)
@@ -115,13 +141,30 @@ class ConllNerReader(WordTaggingReader):
 class ChineseNerReader(ConllNerReader):
     """SIGHAN 2006 (Levow 2006) Chinese NER: one character and its tag per line.
 
-    Registered as `"chinese_ner"`: `conll_ner` with the MSRA type names mapped to the CoNLL ones
-    (NR -> PER, NS -> LOC, NT -> ORG) so that a model trained on English CoNLL is evaluated with
-    the same labels. Each character is a word for the model.
+    Registered as a `DatasetReader` with name "chinese_ner". It is `conll_ner` with the MSRA type
+    names mapped to the CoNLL ones (NR -> PER, NS -> LOC, NT -> ORG) so that a model trained on
+    English CoNLL is evaluated with the same labels. Each character is a word for the model.
 
     ```jsonnet
     "dataset_reader": {"type": "chinese_ner", "token_indexers": {...}}
     ```
+
+    # Parameters
+
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `None`)
+        How the characters are indexed. `None`: a `SingleIdTokenIndexer` under the key `tokens`.
+    tag_map : `Dict[str, str]`, optional (default = `None`)
+        Further type renames, applied on top of (and overriding) NR -> PER, NS -> LOC, NT -> ORG.
+    tag_column : `int`, optional (default = `-1`)
+        As for `conll_ner`: the column that holds the tag.
+    convert_to_bio : `bool`, optional (default = `True`)
+        As for `conll_ner`: convert the tags to BIO.
+    entity_types : `Union[str, List[str]]`, optional (default = `"conll"`)
+        As for `conll_ner`: the allowed entity types after renaming.
+    encoding : `str`, optional (default = `"utf-8"`)
+        The files' encoding.
+    ignore_gold : `bool`, optional (default = `False`)
+        Do not read the tag column (prediction).
     """
 
     def __init__(

@@ -17,24 +17,41 @@ from xlt_allennlp.tagging.dataset_readers.word_tagging import WordTaggingReader
 class UdPosReader(WordTaggingReader):
     """Reads CoNLL-U files into word sequences with UPOS (or XPOS) tags.
 
-    Registered as `"ud_pos"`. Multiword-token lines (``1-2``) and empty nodes (``1.1``) are not
-    words and are skipped. Each instance has fields `tokens`, `tags` (when the file has them) and
-    `metadata` (`words`, plus the sentence's raw `conllu` lines so a predictor can write the file
-    back). Lazy and streaming; `apply_token_indexers` is implemented, so `num_workers > 0` works,
-    and sharding across workers/processes is handled here.
+    Registered as a `DatasetReader` with name "ud_pos". Multiword-token lines (``1-2``) and empty
+    nodes (``1.1``) are not words and are skipped. Each instance has fields `tokens`, `tags` (when
+    the file has them) and `metadata` (`words`, plus the sentence's raw `conllu` lines so a
+    predictor can write the file back). Lazy and streaming; `apply_token_indexers` is implemented,
+    so `num_workers > 0` works, and sharding across workers/processes is handled here.
 
     Malformed input raises `DataFormatError` naming the file and line (wrong column count, bad
-    IDs, undecodable bytes, empty file, a UPOS outside the 17 UD tags when `tag_column` is
-    "upos" and `validate_tags` is true, and, at evaluation, a tag the model never saw; with
-    `ignore_gold`, as the predictor sets it, the tag column is not read at all). With UPOS
-    validation on, the model's labels are the 17 UD v2 tags (`xlt_allennlp.data.labels`), and
-    UD v1's `CONJ` (the paper's UD v1.4 treebanks) reads as its v2 name `CCONJ`.
+    IDs, undecodable bytes, empty file, a `_` tag in a tagged sentence, a UPOS outside the 17 UD
+    tags when `tag_column` is "upos" and `validate_tags` is true, and, at evaluation, a tag the
+    model never saw; with `ignore_gold`, as the predictor sets it, the tag column is not read at
+    all). With UPOS validation on, the model's labels are the 17 UD v2 tags
+    (`xlt_allennlp.data.labels`), and UD v1's `CONJ` (the paper's UD v1.4 treebanks) reads as its
+    v2 name `CCONJ`.
 
     ```jsonnet
     "dataset_reader": {"type": "ud_pos", "tag_column": "upos",
                        "token_indexers": {"tokens": {"type": "pretrained_transformer_first_subword",
                                                      "model_name": "bert-base-multilingual-cased"}}}
     ```
+
+    # Parameters
+
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `None`)
+        How the words are indexed (applied in `apply_token_indexers`). `None`: a
+        `SingleIdTokenIndexer` under the key `tokens`.
+    tag_column : `str`, optional (default = `"upos"`)
+        The column of the tags: `"upos"` or `"xpos"`.
+    validate_tags : `bool`, optional (default = `True`)
+        With `tag_column: "upos"`: accept only the 17 UD tags (and v1's `CONJ`, read as `CCONJ`),
+        which are then the model's labels. Ignored for XPOS, which is never validated.
+    encoding : `str`, optional (default = `"utf-8"`)
+        The files' encoding.
+    ignore_gold : `bool`, optional (default = `False`)
+        Do not read the tag column (prediction). The package's predictors set it on their copy of
+        the reader.
     """
 
     def __init__(

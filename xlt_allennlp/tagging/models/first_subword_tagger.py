@@ -22,17 +22,16 @@ from xlt_allennlp.tagging.bio import to_valid_bio
 class FirstSubwordTagger(Model):
     """Linear + softmax over each word's first-subword vector (Wu & Dredze 2019, 4.3 and 4.4).
 
-    Registered as `"first_subword_tagger"`. The word-level vectors come from the text field
-    embedder (normally `pretrained_transformer_first_subword`, which masks non-first subwords by
-    never selecting them); an optional `encoder` (e.g. a BiLSTM for the feature-based mode) runs
-    between the embedder and the output layer. Always reports token `accuracy`.
+    Registered as a `Model` with name "first_subword_tagger". The word-level vectors come from the
+    text field embedder (normally `pretrained_transformer_first_subword`, which masks non-first
+    subwords by never selecting them); an optional `encoder` (e.g. a BiLSTM for the feature-based
+    mode) runs between the embedder and the output layer. Always reports token `accuracy`.
 
     For NER set `label_encoding: "BIO"`: entity-level span precision/recall/F1 (overall and per
     type, conlleval's definition) are reported, and predicted tag sequences are repaired into
     valid BIO (an `I-X` that does not continue an `X` span starts one). `use_crf: true` adds
-    allennlp's `ConditionalRandomField` (transitions constrained to valid BIO by default) and
-    Viterbi decoding; its loss is the negative log-likelihood per word, so learning rates stay
-    comparable with the softmax head.
+    allennlp's `ConditionalRandomField` and Viterbi decoding; its loss is the negative
+    log-likelihood per word, so learning rates stay comparable with the softmax head.
 
     allennlp-models' `simple_tagger`/`crf_tagger` are close, but have no dropout before the
     output layer (simple) or no softmax head (crf), so one small model covers both here.
@@ -44,6 +43,29 @@ class FirstSubwordTagger(Model):
                   "model_name": "bert-base-multilingual-cased"}}},
               "dropout": 0.1, "label_encoding": "BIO", "use_crf": false}
     ```
+
+    # Parameters
+
+    vocab : `Vocabulary`
+        The vocabulary; the tags are its `label_namespace`.
+    text_field_embedder : `TextFieldEmbedder`
+        Embeds the `tokens` field: one vector per word.
+    encoder : `Seq2SeqEncoder`, optional (default = `None`)
+        Runs over the word vectors before the output layer; `None`: none.
+    dropout : `float`, optional (default = `0.0`)
+        Dropout on the vectors that enter the output layer.
+    label_namespace : `str`, optional (default = `"labels"`)
+        The vocabulary namespace of the tags; it must hold at least one label.
+    label_encoding : `str`, optional (default = `None`)
+        `"BIO"` for NER (span F1, BIO repair of the predictions, CRF constraints); `None` for
+        tags without spans (POS).
+    use_crf : `bool`, optional (default = `False`)
+        Decode with a conditional random field (Viterbi) instead of a softmax per word.
+    constrain_crf_decoding : `bool`, optional (default = `None`)
+        With `use_crf`: allow only valid BIO transitions (needs `label_encoding: "BIO"`). `None`:
+        true exactly when `label_encoding` is set.
+    initializer : `InitializerApplicator`, optional (default = `None`)
+        Applied to the model's parameters once it is built; `None`: nothing is re-initialized.
     """
 
     default_predictor = "first_subword_tagger"

@@ -16,28 +16,25 @@ from xlt_allennlp.tagging.dataset_readers.conll_ner import ConllNerReader
 
 @Predictor.register("first_subword_tagger")
 class FirstSubwordTaggerPredictor(FormattedPredictor):
-    """Predictor for `first_subword_tagger` models.
+    """Predictor for `first_subword_tagger` models: CoNLL-U, CoNLL NER, JSON or raw text in.
 
-    Registered as `"first_subword_tagger"` (the model's default predictor). With
-    `--use-dataset-reader` on a CoNLL-U file it writes the same file back with the predicted tag
-    in the UPOS (or XPOS) column: comments, multiword-token and empty-node lines and all other
-    columns are kept, one output sentence per input sentence, in order. On a CoNLL NER file it
-    writes every input line with the predicted tag appended as a last column (conlleval-ready:
-    gold tag second to last), `-DOCSTART-` lines kept, one line per input token, in order.
-    JSON-lines input takes
-    `{"words": [...]}` (pre-tokenized) or `{"sentence": "..."}` (split on whitespace) and writes
-    `{"words": [...], "tags": [...]}`. No spaCy model is needed.
+    Registered as a `Predictor` with name "first_subword_tagger". It is the model's default
+    predictor. With `--use-dataset-reader` on a CoNLL-U file it writes the same file back with the
+    predicted tag in the UPOS (or XPOS) column: comments, multiword-token and empty-node lines and
+    all other columns are kept, one output sentence per input sentence, in order. On a CoNLL NER
+    file it writes every input line with the predicted tag appended as a last column
+    (conlleval-ready: gold tag second to last), `-DOCSTART-` lines kept, one line per input token,
+    in order. JSON-lines input takes `{"words": [...]}` (pre-tokenized) or `{"sentence": "..."}`
+    (split on whitespace) and writes `{"words": [...], "tags": [...]}`. No spaCy model is needed.
 
     Raw text (`{"text": ...}` JSON lines, plain text lines, or a text file with
     `--use-dataset-reader` and `"input": "text"`; `FormattedPredictor`) gives one block per
-    detected sentence: CoNLL-U with the tag in UPOS (XPOS for an XPOS tagger), or for an NER
-    model (`conll_ner` reader) `NER=B-PER` in MISC; "conll" writes `word tag` lines; "json" one
-    line per sentence with words, offsets, tags and, for NER, `entities` (`type`, `start`, `end`:
-    character offsets in the input, `text`).
+    detected sentence: CoNLL-U with the tag in UPOS (XPOS for an XPOS tagger), or for an NER model
+    (`conll_ner` reader) `NER=B-PER` in MISC; "conll" writes `word tag` lines; "json" one line per
+    sentence with words, offsets, tags and, for NER, `entities` (`type`, `start`, `end`: character
+    offsets in the input, `text`).
 
-    `output_format` ("auto" | "conllu" | "conll" | "json") is set with
-    `--predictor-args '{"output_format": "json"}'`; "auto" writes the input's own format
-    (CoNLL-U for raw text). The other parameters are `FormattedPredictor`'s.
+    The options are set with `--predictor-args`, e.g. `'{"output_format": "json"}'`.
 
     ```
     allennlp predict ner/model.tar.gz news.txt --output-file news.jsonl --include-package \\
@@ -46,10 +43,25 @@ class FirstSubwordTaggerPredictor(FormattedPredictor):
 
     # Parameters
 
+    model : `Model`
+        The trained model (`allennlp predict` loads it from the archive).
+    dataset_reader : `DatasetReader`
+        The archive's reader; the predictor reads with a copy of it set up for prediction (gold
+        columns not read, every sentence kept).
     output_format : `str`, optional (default = `"auto"`)
-        "auto", "conllu", "conll" or "json".
-    **kwargs
-        `input`, `language`, `one_sentence_per_line`, `encoding`: see `FormattedPredictor`.
+        "auto", "conllu", "conll" or "json". "auto" writes the input's own format (CoNLL-U for
+        raw text, JSON for JSON word input).
+    input : `str`, optional (default = `"auto"`)
+        How input lines are read: `"auto"` (a line starting with `{` is JSON, any other line raw
+        text), `"json"` (every line JSON) or `"text"` (every line raw text; with
+        `--use-dataset-reader`, the file is plain text read by the `raw_text` reader).
+    language : `Optional[str]`, optional (default = `None`)
+        The raw text's language (ISO 639-1/639-3 code: sentence splitter and word tokenizer);
+        `None` guesses it from each text's script. A JSON input's own `"language"` wins.
+    one_sentence_per_line : `bool`, optional (default = `False`)
+        Raw text has one sentence per line: lines are not split into sentences.
+    encoding : `str`, optional (default = `"utf-8"`)
+        The encoding of a raw text file read with `--use-dataset-reader` and `"input": "text"`.
     """
 
     output_formats = ("auto", "conllu", "conll", "json")
@@ -87,7 +99,8 @@ class FirstSubwordTaggerPredictor(FormattedPredictor):
     def dump_words(self, outputs: JsonDict) -> str:
         output_format = self.output_format_for(outputs, ("conllu", "conll"))
         if output_format == "json":
-            return json.dumps({"words": outputs["words"], "tags": outputs["tags"]}) + "\n"
+            tags = {"words": outputs["words"], "tags": outputs["tags"]}
+            return json.dumps(tags, ensure_ascii=False) + "\n"
         if output_format not in outputs:
             raise ValueError(
                 f"output_format {output_format!r} needs {output_format} input read with "
