@@ -78,6 +78,12 @@ def _names_read_by_file(path: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def reads_package_ext_vars(config_path: str) -> bool:
+    """Whether `config_path` (or a file it imports) reads `XLT_EXT_VARS`: the package's configs
+    do, through `training_configs/lib/args.libsonnet`; any other config does not."""
+    return "XLT_EXT_VARS" in _names_read_by_file(os.path.abspath(config_path))
+
+
 def ext_vars_read_by(config_path: str) -> set[str]:
     """The ext var names `config_path` and the files it imports read (from their text), less
     `XLT_EXT_VARS` (all of them as one JSON object, see `xlt_allennlp.common.ext_vars`)."""

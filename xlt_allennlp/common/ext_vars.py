@@ -13,7 +13,10 @@ from typing import Any
 
 from xlt_allennlp.common.encoders import absolute_encoder_paths
 from xlt_allennlp.common.errors import ConfigError
-from xlt_allennlp.common.ext_var_names import warn_about_mistyped_ext_vars
+from xlt_allennlp.common.ext_var_names import (
+    reads_package_ext_vars,
+    warn_about_mistyped_ext_vars,
+)
 
 EXT_VARS_KEY = "XLT_EXT_VARS"
 # What `args.required` raises in Jsonnet: `XLT_MISSING_EXT_VAR <name>: <hint>`.
@@ -30,7 +33,9 @@ def jsonnet_error_message(error: RuntimeError) -> str:
 
 
 def expose_ext_vars_to_jsonnet() -> None:
-    """Wraps allennlp's Jsonnet evaluation: adds `XLT_EXT_VARS`, turns the error of a missing
+    """Wraps allennlp's Jsonnet evaluation, for the configs that read `XLT_EXT_VARS` only (a
+    config that does not, such as allennlp-models', is evaluated by allennlp's function as it
+    is): adds `XLT_EXT_VARS`, turns the error of a missing
     required ext var, and any other Jsonnet error (a config's `assert` on its ext vars, a syntax
     error), into a one-line `ConfigError` instead of a Jsonnet stack trace, warns about given
     ext vars that look like mistyped names the config reads (`warn_about_mistyped_ext_vars`),
@@ -42,6 +47,8 @@ def expose_ext_vars_to_jsonnet() -> None:
         return
 
     def evaluate_file(filename: str, **kwargs: Any) -> str:
+        if not reads_package_ext_vars(filename):  # not one of ours: allennlp's own behaviour
+            return original(filename, **kwargs)
         ext_vars = dict(kwargs.pop("ext_vars", None) or {})
         ext_vars.setdefault(EXT_VARS_KEY, json.dumps(ext_vars))
         warn_about_mistyped_ext_vars(filename, ext_vars)
