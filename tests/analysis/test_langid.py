@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 import torch
+from allennlp.common import Params
 
 from tests import FIXTURE_CONFIGS, FIXTURES_ROOT, PROJECT_ROOT, allennlp_cli
 from tests.analysis.test_wili import ISO_639_1, iso_639_1_file
 from tests.conftest import ext_vars_set, train_config
 from xlt_allennlp.analysis.langid_layers import langid_layers, parse_layers
-from xlt_allennlp.analysis.probe_training import ProbeRecipe, train_probe
+from xlt_allennlp.analysis.probe_training import FeatureDataLoader, predict, train_probe
 
 CONFIG = str(FIXTURE_CONFIGS / "langid.jsonnet")
 # The tiny random encoder's mean vectors differ little between languages: a larger step and
@@ -39,7 +40,9 @@ def test_the_probe_separates_the_fixture_languages(first_run) -> None:
     assert max(result["accuracy"] for result in report["layers"].values()) >= 0.9
     assert report["data"]["test"] == {**report["data"]["test"], "paragraphs": 72, "languages": 9}
     assert report["dev_holdout"] == {"dev_fraction": 0.25, "dev_seed": 13}
-    assert report["training"]["lr"] == 0.02 and report["training"]["min_lr"] == 1e-5
+    trainer = report["training"]["trainer"]  # the config's own trainer trained every probe
+    assert trainer["optimizer"]["lr"] == 0.02 and trainer["callbacks"][0]["min_lr"] == 1e-5
+    assert report["training"]["batch_size"] == 8
     best = report["layers"][report["best_layer"]]
     assert set(best["per_language"]) == {
         "ara",
@@ -104,15 +107,40 @@ def test_parse_layers() -> None:
         parse_layers("13", 12)
 
 
-def test_probe_training_selects_on_dev_and_stops_on_the_lr() -> None:
+def fixture_params(**ext_vars: str) -> dict[str, Any]:
+    small = str(FIXTURES_ROOT / "data" / "wili" / "langid.tsv")
+    with ext_vars_set({**FIXTURE_RECIPE, "train_path": small, **ext_vars}):
+        return Params.from_file(CONFIG).as_dict(quiet=True)
+
+
+def test_probe_training_uses_the_configs_trainer_selects_on_dev_and_stops_on_the_lr() -> None:
     generator = torch.Generator().manual_seed(0)
-    features = torch.randn(64, 4, generator=generator)
-    labels = (features[:, 0] > 0).long()
-    recipe = ProbeRecipe(lr=0.1, batch_size=8, max_epochs=50)
-    probe = train_probe((features, labels), (features, labels), 2, recipe)
-    assert probe.dev_accuracy >= 0.95 and probe.epochs < 50  # stopped: the lr fell below 1e-5
-    again = train_probe((features, labels), (features, labels), 2, recipe)
-    assert torch.equal(again.classifier.weight, probe.classifier.weight)
+    features = torch.randn(64, 64, generator=generator)  # tiny-mbert's hidden size
+    labels = ["de" if value > 0 else "en" for value in features[:, 0].tolist()]
+    params = fixture_params(lr="0.1", epochs="50")
+    probe = train_probe(params, 2, (features, labels), (features, labels))
+    metrics = probe.metrics
+    assert metrics["best_validation_accuracy"] >= 0.95
+    assert metrics["epoch"] < 49  # stopped by the config's stop_when_lr_below callback
+    assert predict(probe.model, features) == labels
+    again = train_probe(params, 2, (features, labels), (features, labels))
+    assert torch.equal(again.model.classifier.weight, probe.model.classifier.weight)
+    # the config's trainer, not a copy of its recipe: another lr gives another model
+    data = (features, labels)
+    other = train_probe(fixture_params(lr="0.01", epochs="2"), 2, data, data)
+    assert other.metrics["epoch"] == 1
+    assert not torch.equal(other.model.classifier.weight, probe.model.classifier.weight)
+
+
+def test_feature_batches_cover_every_row_once_per_epoch() -> None:
+    features, labels = torch.arange(10.0).view(10, 1), torch.arange(10)
+    loader = FeatureDataLoader(features, labels, batch_size=4, shuffle=True, seed=1)
+    epochs = [[batch["label"].tolist() for batch in loader] for _ in range(2)]
+    assert len(loader) == 3 and [len(batch) for batch in epochs[0]] == [4, 4, 2]
+    assert all(sorted(sum(epoch, [])) == list(range(10)) for epoch in epochs)
+    assert epochs[0] != epochs[1]  # a new order every epoch
+    again = FeatureDataLoader(features, labels, batch_size=4, shuffle=True, seed=1)
+    assert [batch["label"].tolist() for batch in again] == epochs[0]
 
 
 def test_langid_probe_model_trains_with_allennlp(tmp_path: Path) -> None:

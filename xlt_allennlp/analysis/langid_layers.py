@@ -17,7 +17,7 @@ from xlt_allennlp.analysis.langid_report import (
     write_reports,
 )
 from xlt_allennlp.analysis.layer_features import cache_key, encoder_identity, mean_layer_features
-from xlt_allennlp.analysis.probe_training import ProbeRecipe, predict, train_probe
+from xlt_allennlp.analysis.probe_training import batch_size_of, predict, train_probe
 from xlt_allennlp.analysis.wili import WiliReader
 
 logger = logging.getLogger(__name__)
@@ -60,23 +60,6 @@ def parse_layers(text: str, num_layers: int) -> list[int]:
     return sorted(layers)
 
 
-def recipe_from_config(params: dict[str, Any]) -> ProbeRecipe:
-    """The probe recipe the config's trainer gives (lr, factor, min_lr, epochs, batch, seed)."""
-    trainer = params.get("trainer", {})
-    min_lr = next(
-        (c.get("min_lr", 1e-5) for c in trainer.get("callbacks", []) if "min_lr" in c), 1e-5
-    )
-    sampler = params.get("data_loader", {}).get("batch_sampler", {})
-    return ProbeRecipe(
-        lr=trainer.get("optimizer", {}).get("lr", 1e-3),
-        lr_factor=trainer.get("learning_rate_scheduler", {}).get("factor", 0.5),
-        min_lr=min_lr,
-        max_epochs=trainer.get("num_epochs", 100),
-        batch_size=sampler.get("batch_size", params.get("data_loader", {}).get("batch_size", 32)),
-        seed=params.get("random_seed", 13),
-    )
-
-
 def read_split(
     reader: WiliReader, path: str, encoder: str, cache_dir: Optional[str], cuda_device: int
 ) -> Split:
@@ -95,25 +78,22 @@ def read_split(
 
 
 def probe_layer(
-    layer: int, splits: dict[str, Split], evaluation: str, recipe: ProbeRecipe
+    layer: int, splits: dict[str, Split], evaluation: str, params: dict[str, Any]
 ) -> dict[str, Any]:
-    """Trains the probe of one layer on train, selects on dev, scores `evaluation`."""
-    names = sorted(set(splits["train"].labels))
-    index = {name: i for i, name in enumerate(names)}
+    """Trains the probe of one layer on train with the config's trainer, selects on dev,
+    scores `evaluation`."""
 
-    def tensors(split: Split) -> tuple[torch.Tensor, torch.Tensor]:
-        labels = torch.tensor([index.get(label, -1) for label in split.labels])
-        return split.features[:, layer].contiguous(), labels
+    def rows(split: Split) -> tuple[torch.Tensor, list[str]]:
+        return split.features[:, layer].contiguous(), split.labels
 
-    probe = train_probe(tensors(splits["train"]), tensors(splits["dev"]), len(names), recipe)
-    features, labels = tensors(splits[evaluation])
-    predicted = [names[i] for i in predict(probe.classifier, features).tolist()]
+    probe = train_probe(params, layer, rows(splits["train"]), rows(splits["dev"]))
+    predicted = predict(probe.model, rows(splits[evaluation])[0])
     gold = splits[evaluation].labels
     return {
         "accuracy": sum(g == p for g, p in zip(gold, predicted, strict=True)) / max(len(gold), 1),
-        "dev_accuracy": probe.dev_accuracy,
-        "best_epoch": probe.best_epoch,
-        "epochs": probe.epochs,
+        "dev_accuracy": probe.metrics["best_validation_accuracy"],
+        "best_epoch": probe.metrics["best_epoch"],
+        "epochs": probe.metrics["epoch"] + 1,
         "per_language": per_language_accuracy(gold, predicted),
         "confused": confused_pairs(gold, predicted),
     }
@@ -144,10 +124,9 @@ def langid_layers(
               for name, path in paths.items()}  # fmt: skip
     num_layers = splits["train"].features.size(1) - 1
     evaluation = "test" if "test" in splits else "dev"
-    recipe = recipe_from_config(params)
     results = {}
     for layer in Tqdm.tqdm(parse_layers(layers, num_layers), desc="probed layers"):
-        results[str(layer)] = probe_layer(layer, splits, evaluation, recipe)
+        results[str(layer)] = probe_layer(layer, splits, evaluation, params)
         logger.info(
             "layer %d: %s accuracy %.4f", layer, evaluation, results[str(layer)]["accuracy"]
         )
@@ -160,7 +139,7 @@ def langid_layers(
         "dev_holdout": {"dev_fraction": reader.dev_fraction, "dev_seed": reader.dev_seed},
         "languages_selected": len(reader.languages) if reader.languages else "all",
         "sentence_language": reader.sentence_language,
-        "training": recipe.as_dict(),
+        "training": {"trainer": params["trainer"], "batch_size": batch_size_of(params)},
         "data": {name: split.summary() for name, split in splits.items()},
         "best_layer": max(results, key=lambda layer: results[layer]["dev_accuracy"]),
         "layers": results,

@@ -8,6 +8,7 @@ from allennlp.data import TextFieldTensors, Vocabulary
 from allennlp.models import Model
 from allennlp.nn import InitializerApplicator
 from allennlp.training.metrics import CategoricalAccuracy
+from transformers import AutoConfig
 
 from xlt_allennlp.analysis.layer_features import hidden_state_means
 from xlt_allennlp.modules.transformer_backbone import TransformerBackbone
@@ -32,7 +33,9 @@ class LanguageIdProbe(Model):
     representation is the mean over its non-padding subwords (special tokens included) of the
     hidden states of layer `layer`, the same vector `mean_layer_features` caches; a linear layer
     and a softmax give the language. Reports `accuracy`. Output: `logits`, `probs`, and `label`
-    (decoded).
+    (decoded). With `precomputed_features: true` the model holds no encoder and its input is
+    those vectors themselves (`features`, [batch, hidden]): how `allennlp langid-layers` trains
+    the probe of every layer with allennlp's trainer on cached features.
 
     ```jsonnet
     "model": {"type": "langid_probe", "model_name": "bert-base-multilingual-cased", "layer": 6}
@@ -51,6 +54,9 @@ class LanguageIdProbe(Model):
         The vocabulary namespace of the language labels.
     initializer : `InitializerApplicator`, optional (default = `None`)
         Applied to the model's parameters once it is built; `None`: nothing is re-initialized.
+    precomputed_features : `bool`, optional (default = `False`)
+        Take the layer's mean vectors as input (`features`) instead of `tokens`; the encoder is
+        not loaded (only its config, for the sizes).
     """
 
     def __init__(
@@ -60,30 +66,44 @@ class LanguageIdProbe(Model):
         layer: int = -1,
         label_namespace: str = "labels",
         initializer: Optional[InitializerApplicator] = None,
+        precomputed_features: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(vocab, **kwargs)
-        self.backbone = TransformerBackbone(model_name, train_parameters=False)
-        self.layer = resolve_layer(layer, self.backbone.config.num_hidden_layers)
+        self.backbone: Optional[TransformerBackbone] = None
+        if precomputed_features:
+            config = AutoConfig.from_pretrained(model_name)
+        else:
+            self.backbone = TransformerBackbone(model_name, train_parameters=False)
+            config = self.backbone.config
+        self.layer = resolve_layer(layer, config.num_hidden_layers)
         self._label_namespace = label_namespace
         num_labels = vocab.get_vocab_size(label_namespace)
-        self.classifier = torch.nn.Linear(self.backbone.get_output_dim(), num_labels)
+        self.classifier = torch.nn.Linear(config.hidden_size, num_labels)
         self.accuracy = CategoricalAccuracy()
         (initializer or InitializerApplicator())(self)
 
     def forward(  # type: ignore[override]
         self,
-        tokens: TextFieldTensors,
+        tokens: Optional[TextFieldTensors] = None,
         label: Optional[torch.Tensor] = None,
         metadata: Optional[list[dict[str, Any]]] = None,
+        features: Optional[torch.Tensor] = None,
     ) -> dict[str, torch.Tensor]:
-        inputs = tokens["tokens"]
-        features = hidden_state_means(
-            self.backbone.transformer_model, inputs["token_ids"], inputs["mask"]
-        )[:, self.layer]
+        if self.backbone is None:
+            if features is None:
+                raise ConfigurationError("a langid_probe on precomputed features needs `features`")
+        else:
+            if tokens is None:
+                raise ConfigurationError("a langid_probe on an encoder needs `tokens`")
+            inputs = tokens["tokens"]
+            features = hidden_state_means(
+                self.backbone.transformer_model, inputs["token_ids"], inputs["mask"]
+            )[:, self.layer]
         logits = self.classifier(features)
         output = {"logits": logits, "probs": torch.softmax(logits, dim=-1)}
         if label is not None:
+            # A label the training data lacks is -100: no loss, always a wrong prediction.
             output["loss"] = torch.nn.functional.cross_entropy(logits, label.long().view(-1))
             self.accuracy(logits, label)
         return output

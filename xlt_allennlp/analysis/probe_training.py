@@ -1,96 +1,138 @@
-"""Training a linear softmax probe on fixed feature vectors, with the feature-based recipe."""
+"""Training the language-ID probe of one layer on cached feature vectors, with allennlp's trainer.
 
-import copy
-from dataclasses import asdict, dataclass
+`allennlp langid-layers` trains the `langid_probe` model (with `precomputed_features: true`)
+through the trainer the config builds (its optimizer, learning-rate scheduler, callbacks, epochs,
+validation metric), exactly as `allennlp train` does with one layer; only the data loader differs:
+the features are in memory, so batches are slices of a tensor instead of collated instances.
+"""
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import torch
+from allennlp.common import Params
+from allennlp.common.util import prepare_environment
+from allennlp.data import DataLoader, Instance, Vocabulary
+from allennlp.data.data_loaders.data_loader import TensorDict
+from allennlp.models import Model
+from allennlp.nn import util as nn_util
+from allennlp.training import Trainer
 
-from xlt_allennlp.training.learning_rate_schedulers import ReduceOnValidationPlateau
+from xlt_allennlp.analysis.langid_probe import LanguageIdProbe
+
+UNKNOWN_LABEL = -100  # a language the training data lacks: no loss, always wrong
 
 
-@dataclass(frozen=True)
-class ProbeRecipe:
-    """The feature-based mode's recipe (Wu & Dredze 2019, section 5.2): Adam at `lr`, the lr
-    multiplied by `lr_factor` after every epoch without a new best dev accuracy
-    (`reduce_on_validation_plateau`), training stopped once it is below `min_lr` or after
-    `max_epochs`; the epoch with the best dev accuracy is kept."""
+class FeatureDataLoader(DataLoader):
+    """Batches of rows of in-memory tensors: `{"features": [b, hidden], "label": [b]}`, shuffled
+    with a seeded generator (a new order every epoch, the same orders in every run)."""
 
-    lr: float = 1e-3
-    lr_factor: float = 0.5
-    min_lr: float = 1e-5
-    max_epochs: int = 100
-    batch_size: int = 32
-    seed: int = 13
+    def __init__(
+        self,
+        features: torch.Tensor,
+        labels: torch.Tensor,
+        batch_size: int,
+        shuffle: bool = False,
+        seed: int = 13,
+    ) -> None:
+        self.features, self.labels = features, labels
+        self.batch_size, self.shuffle = batch_size, shuffle
+        self._generator = torch.Generator().manual_seed(seed)
+        self._device = torch.device("cpu")
 
-    def as_dict(self) -> dict[str, float]:
-        return asdict(self)
+    def __len__(self) -> int:
+        return (len(self.labels) + self.batch_size - 1) // self.batch_size
+
+    def __iter__(self) -> Iterator[TensorDict]:
+        count = len(self.labels)
+        order = torch.randperm(count, generator=self._generator) if self.shuffle else None
+        for start in range(0, count, self.batch_size):
+            end = start + self.batch_size
+            rows = slice(start, end) if order is None else order[start:end]
+            batch = {"features": self.features[rows], "label": self.labels[rows]}
+            yield nn_util.move_to_device(batch, self._device)
+
+    def iter_instances(self) -> Iterator[Instance]:
+        raise NotImplementedError("a FeatureDataLoader holds tensors, not instances")
+
+    def index_with(self, vocab: Vocabulary) -> None:
+        pass  # the labels are indices already
+
+    def set_target_device(self, device: torch.device) -> None:
+        self._device = device
 
 
 @dataclass
 class TrainedProbe:
-    classifier: torch.nn.Linear
-    dev_accuracy: float
-    best_epoch: int
-    epochs: int
+    model: LanguageIdProbe
+    metrics: dict[str, Any]
 
 
-def accuracy(classifier: torch.nn.Module, features: torch.Tensor, labels: torch.Tensor) -> float:
-    """Share of rows whose arg-max class is the label (a label of -1 is always wrong)."""
-    if len(labels) == 0:
-        return 0.0
-    return float((predict(classifier, features) == labels).float().mean())
+def label_vocabulary(names: list[str]) -> Vocabulary:
+    """The languages in the given order as the `labels` namespace (no padding, no OOV)."""
+    vocab = Vocabulary(non_padded_namespaces=["labels"])
+    vocab.add_tokens_to_namespace(names, "labels")
+    return vocab
 
 
-def predict(classifier: torch.nn.Module, features: torch.Tensor) -> torch.Tensor:
-    with torch.no_grad():
-        return classifier(features).argmax(dim=-1)
+def label_indices(labels: list[str], vocab: Vocabulary) -> torch.Tensor:
+    index = vocab.get_token_to_index_vocabulary("labels")
+    return torch.tensor([index.get(label, UNKNOWN_LABEL) for label in labels])
+
+
+def batch_size_of(params: dict[str, Any]) -> int:
+    """The training batch size of the config's data loader (given directly or by its batch
+    sampler): the one setting of the token data loader that applies to feature batches."""
+    loader = params.get("data_loader", {})
+    return int(loader.get("batch_sampler", {}).get("batch_size", loader.get("batch_size", 32)))
 
 
 def train_probe(
-    train: tuple[torch.Tensor, torch.Tensor],
-    dev: tuple[torch.Tensor, torch.Tensor],
-    num_labels: int,
-    recipe: ProbeRecipe,
+    params: dict[str, Any],
+    layer: int,
+    train: tuple[torch.Tensor, list[str]],
+    dev: tuple[torch.Tensor, list[str]],
 ) -> TrainedProbe:
-    """A linear classifier of `num_labels` classes trained on `train` = (features [n, dim],
-    labels [n]) and selected on `dev`; deterministic for a given `recipe.seed`. Runs on one
-    thread: the steps are far too small to gain from more, and waiting threads on a busy
-    machine made them ~20x slower (measured)."""
+    """Trains the config's `langid_probe` on `train` = (features [n, hidden], labels) for layer
+    `layer` with the config's trainer, selects on `dev`; returns the best-dev model and allennlp's
+    training metrics. Seeds come from the config (`random_seed`, ...), as with `allennlp train`.
+    Runs on one thread: the steps are far too small to gain from more, and waiting threads on a
+    busy machine made them ~20x slower (measured)."""
+    seeds = ("random_seed", "numpy_seed", "pytorch_seed")
+    prepare_environment(Params({key: params[key] for key in seeds if key in params}))
+    vocab = label_vocabulary(sorted(set(train[1])))
+    model_params = {**params["model"], "layer": layer, "precomputed_features": True}
+    model = Model.from_params(vocab=vocab, params=Params(model_params))
+    assert isinstance(model, LanguageIdProbe)
+    batch_size, seed = batch_size_of(params), int(params.get("random_seed", 13))
+    loader = FeatureDataLoader(train[0], label_indices(train[1], vocab), batch_size, True, seed)
+    dev_loader = FeatureDataLoader(dev[0], label_indices(dev[1], vocab), batch_size)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _train_probe(train, dev, num_labels, recipe)
+        with tempfile.TemporaryDirectory(prefix="langid-probe-") as serialization_dir:
+            trainer = Trainer.from_params(
+                params=Params(dict(params["trainer"])),
+                model=model,
+                serialization_dir=serialization_dir,
+                data_loader=loader,
+                validation_data_loader=dev_loader,
+            )
+            metrics = trainer.train()
     finally:
         torch.set_num_threads(threads)
+    return TrainedProbe(model, metrics)
 
 
-def _train_probe(
-    train: tuple[torch.Tensor, torch.Tensor],
-    dev: tuple[torch.Tensor, torch.Tensor],
-    num_labels: int,
-    recipe: ProbeRecipe,
-) -> TrainedProbe:
-    features, labels = train
-    generator = torch.Generator().manual_seed(recipe.seed)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(recipe.seed)
-        classifier = torch.nn.Linear(features.size(1), num_labels)
-    optimizer = torch.optim.Adam(classifier.parameters(), lr=recipe.lr)
-    scheduler = ReduceOnValidationPlateau(optimizer, factor=recipe.lr_factor, patience=0)
-    best, best_epoch, best_state, epoch = -1.0, 0, copy.deepcopy(classifier.state_dict()), 0
-    for epoch in range(recipe.max_epochs):  # noqa: B007 (the count is returned)
-        order = torch.randperm(len(labels), generator=generator)
-        for start in range(0, len(order), recipe.batch_size):
-            batch = order[start : start + recipe.batch_size]
-            loss = torch.nn.functional.cross_entropy(classifier(features[batch]), labels[batch])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        score = accuracy(classifier, *dev)
-        if score > best:
-            best, best_epoch, best_state = score, epoch, copy.deepcopy(classifier.state_dict())
-        scheduler.step(score)
-        if max(group["lr"] for group in optimizer.param_groups) < recipe.min_lr:
-            break
-    classifier.load_state_dict(best_state)
-    return TrainedProbe(classifier, best, best_epoch, epoch + 1)
+def predict(model: LanguageIdProbe, features: torch.Tensor, batch_size: int = 1024) -> list[str]:
+    """The language the probe predicts for each row of `features` [n, hidden]."""
+    model.eval()
+    device = next(model.parameters()).device
+    predicted: list[int] = []
+    with torch.no_grad():
+        for start in range(0, len(features), batch_size):
+            output = model(features=features[start : start + batch_size].to(device))
+            predicted.extend(output["probs"].argmax(dim=-1).tolist())
+    return [model.vocab.get_token_from_index(i, "labels") for i in predicted]
