@@ -71,7 +71,7 @@ def test_averages_and_the_three_formats_agree(tmp_path: Path) -> None:
 
 def test_cli_table_files_and_a_missing_language(pos_run: tuple[Path, dict], tmp_path: Path) -> None:
     archive = pos_run[0] / "model.tar.gz"
-    output = tmp_path / "metrics.json"
+    output = tmp_path / "not-yet" / "metrics.json"  # the directory is created
     command = [
         sys.executable, "-m", "allennlp", "evaluate-languages", str(archive),
         str(UD_FIXTURES / "[a-q]*_test.conllu"), f"ru={UD_FIXTURES / 'ru_test.conllu'}",
@@ -91,7 +91,7 @@ def test_cli_table_files_and_a_missing_language(pos_run: tuple[Path, dict], tmp_
     assert list(written["results"]) == languages
     assert written["results"]["en"]["accuracy"] >= 0.9
     assert "nl" in written["errors"]
-    assert (tmp_path / "metrics.csv").exists() and (tmp_path / "metrics.md").exists()
+    assert (output.parent / "metrics.csv").exists() and (output.parent / "metrics.md").exists()
 
 
 def test_same_numbers_as_separate_evaluate_calls(

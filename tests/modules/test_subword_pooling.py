@@ -351,3 +351,15 @@ def test_pos_tagger_learns_with_mean_pooling_and_a_layer_mix(tmp_path: Path) -> 
         {**conftest.TINY_TRAINING, "subword_pooling": "mean", "layers": "mix:4"},
     )
     assert metrics["best_validation_accuracy"] >= 0.95
+
+
+@pytest.mark.parametrize(("layers", "mixed"), [("mix:2", [3, 4]), ("mix:5", [0, 1, 2, 3, 4])])
+def test_layer_weights_name_the_hidden_states_a_mix_of_the_last_k_weighs(
+    layers: str, mixed: list[int]
+) -> None:
+    from xlt_allennlp.training import layer_weights
+
+    embedder = PretrainedTransformerFirstSubwordEmbedder(TINY_MBERT, layers=layers)  # 4 blocks
+    (mix,) = layer_weights(embedder).values()
+    assert mix["layers"] == mixed and len(mix["layer_weights"]) == len(mixed)
+

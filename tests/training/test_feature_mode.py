@@ -161,7 +161,9 @@ def test_layer_weights_are_written_logged_and_archived(pos_feature_run: tuple[Pa
     assert archived["layer_weights"] == pytest.approx(mix["layer_weights"])
     assert archived["scale"] == pytest.approx(mix["scale"])
     log = (run / "out.log").read_text()
-    assert f"Layer weights of {MIX} after epoch 0 (embeddings first)" in log
+    assert mix["layers"] == [0, 1, 2, 3, 4]  # every hidden state, the embeddings first
+    logged = f"Layer weights of {MIX} after epoch 0 (hidden state: weight, 0 = the embeddings): 0:"
+    assert logged in log
 
 
 def test_stop_after_a_predictable_number_of_epochs(tmp_path: Path) -> None:

@@ -96,9 +96,11 @@ class LanguageResults:
 
 def write_table_files(table: Any, json_path: str, **extra: Any) -> list[str]:
     """Writes a results table (anything with `to_json`, `csv` and `markdown`: `LanguageResults`,
-    `SeedResults`) as `json_path` plus `.csv` and `.md` beside it; returns the three paths."""
+    `SeedResults`) as `json_path` plus `.csv` and `.md` beside it, creating the directory if
+    needed; returns the three paths."""
     stem = os.path.splitext(json_path)[0]
     paths = [json_path, stem + ".csv", stem + ".md"]
+    os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
     with open(paths[0], "w", encoding="utf-8") as handle:
         json.dump({**extra, **table.to_json()}, handle, indent=2, ensure_ascii=False)
     with open(paths[1], "w", encoding="utf-8", newline="") as handle:

@@ -7,6 +7,7 @@ import torch
 from allennlp.modules.scalar_mix import ScalarMix
 from allennlp.training.callbacks import TrainerCallback
 
+from xlt_allennlp.modules.transformer_backbone import TransformerBackbone
 from xlt_allennlp.training.epoch_records import EpochRecordCallback
 
 if TYPE_CHECKING:
@@ -75,10 +76,18 @@ class StopWhenLrBelow(TrainerCallback):
 def layer_weights(model: torch.nn.Module) -> dict[str, dict[str, Any]]:
     """The learned layer weights of every `ScalarMix` in `model`, by module name.
 
-    `layer_weights` are the softmax-normalized mixing weights (index 0 = the embedding layer,
-    i = the output of block i; they sum to 1) and `scale` is the learned gamma. Works on a
-    loaded archive too: `layer_weights(load_archive("runs/x/model.tar.gz").model)`.
+    `layer_weights` are the softmax-normalized mixing weights (they sum to 1) and `scale` is the
+    learned gamma. For the mix of an encoder backbone, `layers` names the hidden state each
+    weight belongs to (0 = the embedding layer, i = the output of block i): all of them in the
+    feature-based mode, the last K with `layers: "mix:K"`. Works on a loaded archive too:
+    `layer_weights(load_archive("runs/x/model.tar.gz").model)`.
     """
+    mixed_states = {}  # id of a backbone's mix -> the hidden states it mixes
+    for module in model.modules():
+        if isinstance(module, TransformerBackbone) and module.scalar_mix is not None:
+            count = module.scalar_mix.mixture_size
+            last = module.config.num_hidden_layers
+            mixed_states[id(module.scalar_mix)] = list(range(last + 1 - count, last + 1))
     mixes = {}
     for name, module in model.named_modules():
         if isinstance(module, ScalarMix):
@@ -87,6 +96,8 @@ def layer_weights(model: torch.nn.Module) -> dict[str, dict[str, Any]]:
                 "layer_weights": torch.softmax(scalars, dim=0).tolist(),
                 "scale": module.gamma.detach().float().item(),
             }
+            if id(module) in mixed_states:
+                mixes[name]["layers"] = mixed_states[id(module)]
     return mixes
 
 
@@ -97,7 +108,7 @@ class LayerWeightsCallback(EpochRecordCallback):
     Registered as a `TrainerCallback` with name "layer_weights". For every `ScalarMix` of the
     model (the feature-based mode's mix of all hidden states, see
     `pretrained_transformer_first_subword` with `last_layer_only: false`), one log line per epoch
-    gives the softmax-normalized weights (embedding layer first) and the scale.
+    gives the softmax-normalized weights (with the hidden states they belong to) and the scale.
     `layer_weights.json` in the serialization directory holds, per mix, the weights of the saved
     model (the best epoch's, written when training ends) and the history (`per_epoch`); it is
     also rewritten after every epoch. The raw parameters are in `model.tar.gz` like any other
@@ -119,8 +130,12 @@ class LayerWeightsCallback(EpochRecordCallback):
         return layer_weights(model)
 
     def describe(self, name: str, epoch: int, record: dict[str, Any]) -> str:
-        weights = " ".join(f"{w:.4f}" for w in record["layer_weights"])
+        layers = record.get("layers") or range(len(record["layer_weights"]))
+        weights = " ".join(
+            f"{layer}:{weight:.4f}"
+            for layer, weight in zip(layers, record["layer_weights"], strict=True)
+        )
         return (
-            f"Layer weights of {name} after epoch {epoch} (embeddings first): {weights}; "
-            f"scale {record['scale']:.4f}"
+            f"Layer weights of {name} after epoch {epoch} (hidden state: weight, 0 = the "
+            f"embeddings): {weights}; scale {record['scale']:.4f}"
         )
