@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The measured real example of the selection report (local only, not CI; issue 30): POS with
-# multilingual-e5-small on a few hundred real English GUM sentences, a 2 x 2 grid (lr x epochs)
+# multilingual-e5-small on a few hundred real English GUM sentences (batch 16, head lr 1e-3), a 2 x 2 grid (encoder lr x epochs)
 # x 2 seeds selected on English dev, every point evaluated on PUD German/French/Chinese (second
 # half of the 1,000 parallel sentences) and on UD Dutch/Finnish test sentences; the oracle uses
 # the first half of PUD as target dev sets; --soup adds each seed's uniform weight average.
@@ -11,7 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
 OUT=runs/real-selection
 DATA=$OUT/data
-TRAIN=${TRAIN:-400} DEV=${DEV:-200} TEST=${TEST:-300}
+TRAIN=${TRAIN:-800} DEV=${DEV:-200} TEST=${TEST:-300}
 python - "$DATA" "$TRAIN" "$DEV" "$TEST" <<'PY'
 import sys
 from pathlib import Path
@@ -33,7 +33,8 @@ for language, name in (("nl", "nl_alpino"), ("fi", "fi_tdt")):
     write(f"{language}_test.conllu", sentences(ud / f"{name}-ud-test.conllu")[:test])
 PY
 export encoder=../e5-small train_path=$DATA/en_train.conllu dev_path=$DATA/en_dev.conllu
+export batch_size=16 head_lr=1e-3
 allennlp grid-search training_configs/pos.jsonnet -s "$OUT/grid" \
-  --grid '{"lr": [2e-5, 5e-5], "epochs": [2, 3]}' --seeds 1,2 --soup \
+  --grid '{"lr": [2e-5, 5e-5], "epochs": [3, 5]}' --seeds 1,2 --soup \
   --target-dev "de=$DATA/de_dev.conllu" "fr=$DATA/fr_dev.conllu" "zh=$DATA/zh_dev.conllu" \
   --evaluate "$DATA"/*_test.conllu
