@@ -168,10 +168,16 @@ def test_amp_needs_a_gpu_and_sets_the_trainers_use_amp(monkeypatch: pytest.Monke
 
 
 def test_a_jsonnet_error_is_one_line_with_its_location(tmp_path: Path) -> None:
+    # A config of the package's kind (it reads its ext vars through args.libsonnet); any other
+    # config keeps allennlp's own errors (tests/test_plugin_isolation.py).
+    args = PROJECT_ROOT / "training_configs" / "lib" / "args.libsonnet"
     config = tmp_path / "broken.jsonnet"
-    config.write_text("{\n  model: {type: 'x'},\n  trainer: std.extVar('missing_var'),\n}\n")
+    config.write_text(
+        f"local args = import '{args}';\n{{\n  model: {{type: args.str('model_type', 'x')}},\n"
+        "  trainer: std.extVar('missing_var'),\n}\n"
+    )
     with pytest.raises(ConfigError) as error:
         Params.from_file(str(config))
     message = error.value.message
     assert message.startswith(f"{config}: undefined external variable: missing_var")
-    assert "broken.jsonnet:3" in message and "\n" not in message
+    assert "broken.jsonnet:4" in message and "\n" not in message

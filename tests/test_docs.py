@@ -60,6 +60,13 @@ def fixture_examples(page: Path) -> list[Example]:
         if after < len(lines) and lines[after].strip() == OUTPUT_MARK:
             shown, _ = fenced_block(lines, after + 1, "```text", page)
         examples.append(Example(page, number + 2, commands, shown))
+    attached = sum(example.shown_output is not None for example in examples)
+    marks = [n + 1 for n, line in enumerate(lines) if line.strip() == OUTPUT_MARK]
+    if len(marks) != attached:
+        raise ValueError(
+            f"{page}: {len(marks)} output marks (lines {marks}) but {attached} follow an example "
+            "directly: an output block must come right after its example block"
+        )
     return examples
 
 
@@ -152,6 +159,14 @@ def test_a_marker_without_its_block_is_an_error(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text("<!-- fixture-example -->\n```text\nls\n```\n", encoding="utf-8")
     with pytest.raises(ValueError, match="page.md:2: expected a ```bash block"):
+        fixture_examples(page)
+    # shown output separated from its example by prose would go unchecked
+    page.write_text(
+        "<!-- fixture-example -->\n```bash\nls\n```\nIt prints:\n\n"
+        "<!-- fixture-output -->\n```text\nx\n```\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="must come right after its example"):
         fixture_examples(page)
 
 
