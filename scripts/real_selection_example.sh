@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The measured real example of the selection report (local only, not CI; issue 30): POS with
-# multilingual-e5-small on a few hundred real English GUM sentences (batch 16, head lr 1e-3), a 2 x 2 grid (encoder lr x epochs)
-# x 2 seeds selected on English dev, every point evaluated on PUD German/French/Chinese (second
+# The measured real example of the selection report (docs/results/selection.md; local only, not
+# CI): POS with multilingual-e5-small on 800 real English GUM sentences (batch 16, head lr 1e-3),
+# a 2 x 2 grid (encoder lr x epochs) x 2 seeds selected on English dev, every point evaluated on PUD German/French/Chinese (second
 # half of the 1,000 parallel sentences) and on UD Dutch/Finnish test sentences; the oracle uses
 # the first half of PUD as target dev sets; --soup adds each seed's uniform weight average.
 # Needs ../e5-small (bash ../shared/tools/build-real-encoder.sh ../e5-small) and ../shared/data/.
