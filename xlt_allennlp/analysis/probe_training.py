@@ -100,8 +100,7 @@ def train_probe(
     training metrics. Seeds come from the config (`random_seed`, ...), as with `allennlp train`.
     Runs on one thread: the steps are far too small to gain from more, and waiting threads on a
     busy machine made them ~20x slower (measured)."""
-    seeds = ("random_seed", "numpy_seed", "pytorch_seed")
-    prepare_environment(Params({key: params[key] for key in seeds if key in params}))
+    prepare_environment(Params(dict(params)))  # pops the seeds from a copy, as `allennlp train`
     vocab = label_vocabulary(sorted(set(train[1])))
     model_params = {**params["model"], "layer": layer, "precomputed_features": True}
     model = Model.from_params(vocab=vocab, params=Params(model_params))
@@ -130,9 +129,9 @@ def predict(model: LanguageIdProbe, features: torch.Tensor, batch_size: int = 10
     """The language the probe predicts for each row of `features` [n, hidden]."""
     model.eval()
     device = next(model.parameters()).device
-    predicted: list[int] = []
+    predicted: list[str] = []
     with torch.no_grad():
         for start in range(0, len(features), batch_size):
             output = model(features=features[start : start + batch_size].to(device))
-            predicted.extend(output["probs"].argmax(dim=-1).tolist())
-    return [model.vocab.get_token_from_index(i, "labels") for i in predicted]
+            predicted.extend(model.make_output_human_readable(output)["label"])
+    return predicted
