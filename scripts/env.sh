@@ -14,19 +14,20 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.xlt-stamp" 2>/dev/null)" != "
   [ -x "$VENV/bin/python" ] || "$PYTHON_BIN" -m venv "$VENV"
   "$VENV/bin/python" -m pip install --quiet --no-deps -r "$ROOT/requirements-lock.txt" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   "$VENV/bin/python" -m pip install --quiet --no-deps -r "$ROOT/requirements-dev-lock.txt" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
-  "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e "$ROOT" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+  # The real source directory, also when ROOT is a copy made of symlinks (the docs tests').
+  source_dir="$(cd -P "$ROOT/xlt_allennlp/.." && pwd)"
+  "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e "$source_dir" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   # allennlp auto-imports allennlp_models, whose rc/tools/narrativeqa.py calls nltk.download()
   # for punkt/wordnet at import time when punkt is absent: offline that prints an error block on
   # every command. This package never uses NLTK data; an empty placeholder stops the attempt.
   mkdir -p "$VENV/nltk_data/tokenizers/punkt"
   echo "Placeholder created by xlt_allennlp's scripts/env.sh (see README, Installation)." \
     > "$VENV/nltk_data/tokenizers/punkt/README"
-  # fairscale and torch.jit emit FutureWarnings while allennlp is imported, before any plugin
-  # can filter them; a .pth line in this venv (and only here) filters exactly those at start-up.
-  site_packages="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-  # The filters come from xlt_allennlp/compat.py (STARTUP_WARNINGS), the one list of them.
-  "$VENV/bin/python" -c 'from xlt_allennlp.compat import startup_filter_line; print(startup_filter_line())' \
-    > "$site_packages/xlt_allennlp_quiet_imports.pth" 2>/dev/null
+  # allennlp imports names that transformers 5 / huggingface_hub 1 removed, and its dependencies
+  # warn, before any plugin runs: a start-up .pth of this venv (and only here) installs the
+  # package's start-up hook (xlt_allennlp_startup.py), which adds them just in time.
+  rm -f "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/xlt_allennlp_quiet_imports.pth"
+  "$VENV/bin/python" -m xlt_allennlp_startup > /dev/null
   echo "$stamp_value" > "$VENV/.xlt-stamp"
   echo "[xlt_allennlp] environment ready in $(( $(date +%s) - start )) s" >&2
 fi

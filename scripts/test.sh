@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
-ruff check xlt_allennlp tests benchmarks fixtures scripts docs
+ruff check xlt_allennlp xlt_allennlp_startup.py tests benchmarks fixtures scripts docs
 # The docs site (mkdocs.yml): --strict fails on a broken link, a page missing from the nav or an
 # API reference entry that no longer exists.
 site_dir="$(mktemp -d)"

@@ -67,6 +67,9 @@ def run(
              "--output-file", str(output), "--include-package", "xlt_allennlp"],
             cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
+        # model.tar.gz holds the weights; the checkpoints would take ~1.5 GB per run.
+        for checkpoint in [*run_dir.glob("*_state_*.th"), run_dir / "best.th"]:
+            checkpoint.unlink(missing_ok=True)
     elapsed = time.time() - start
     metrics = json.loads((run_dir / "metrics.json").read_text())
     dev = {k: v for k, v in metrics.items() if k.startswith("best_validation_")}

@@ -8,6 +8,17 @@ MLDOC_FIXTURES = FIXTURES_ROOT / "data" / "mldoc"
 XNLI_FIXTURES = FIXTURES_ROOT / "data" / "xnli"
 TINY_MBERT = str(FIXTURES_ROOT / "encoders" / "tiny-mbert")
 TINY_XLMR = str(FIXTURES_ROOT / "encoders" / "tiny-xlmr")
+TINY_ROBERTA = str(FIXTURES_ROOT / "encoders" / "tiny-roberta")
+TINY_MDEBERTA = str(FIXTURES_ROOT / "encoders" / "tiny-mdeberta")
+TINY_MODERNBERT = str(FIXTURES_ROOT / "encoders" / "tiny-modernbert")
+# One tiny encoder per family the package supports (fixtures/make_tiny_encoders.py).
+FAMILY_ENCODERS = {
+    "bert": TINY_MBERT,
+    "xlmr": TINY_XLMR,
+    "roberta": TINY_ROBERTA,
+    "mdeberta": TINY_MDEBERTA,
+    "modernbert": TINY_MODERNBERT,
+}
 FIXTURE_CONFIGS = FIXTURES_ROOT / "configs"  # the task configs on the fixture data
 
 

@@ -13,7 +13,7 @@ import pytest
 import torch
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerFast
 
-from tests import FIXTURES_ROOT, TINY_MBERT, TINY_XLMR, UD_FIXTURES
+from tests import FAMILY_ENCODERS, FIXTURES_ROOT, TINY_MBERT, TINY_XLMR, UD_FIXTURES
 
 CONLLU_FILES = sorted((FIXTURES_ROOT / "data").rglob("*.conllu"))
 TEST_LANGUAGES = ["en", "de", "es", "fr", "ru", "ar", "hi", "zh"]
@@ -110,7 +110,7 @@ def test_edge_cases_file() -> None:
     assert len(zero_width) == 1 and zero_width[0]["upos"] == "SYM"
 
 
-@pytest.mark.parametrize("path", [TINY_MBERT, TINY_XLMR], ids=["tiny-mbert", "tiny-xlmr"])
+@pytest.mark.parametrize("path", FAMILY_ENCODERS.values(), ids=FAMILY_ENCODERS.keys())
 def test_encoder_loads_offline_and_runs(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
@@ -118,7 +118,7 @@ def test_encoder_loads_offline_and_runs(path: str, monkeypatch: pytest.MonkeyPat
     assert (config.hidden_size, config.num_hidden_layers) == (64, 4)
     tokenizer = AutoTokenizer.from_pretrained(path)
     assert isinstance(tokenizer, PreTrainedTokenizerFast)
-    assert tokenizer.model_max_length == 512
+    assert tokenizer.model_max_length == (8192 if config.model_type == "modernbert" else 512)
     assert len(tokenizer) == config.vocab_size
     model = AutoModel.from_pretrained(path).eval()
     batch = tokenizer(list(SCRIPT_SAMPLES.values()), padding=True, return_tensors="pt")

@@ -5,8 +5,8 @@ import torch
 from allennlp.models import Model
 from allennlp.training.optimizers import Optimizer
 
-from tests import TINY_MBERT, TINY_XLMR, UD_FIXTURES, conftest
-from xlt_allennlp.modules.freeze_layers import embeddings_and_blocks
+from tests import FAMILY_ENCODERS, TINY_MBERT, UD_FIXTURES, conftest
+from xlt_allennlp.modules.encoder_families import encoder_layout
 
 
 def one_training_step(encoder: str, freeze: str) -> tuple[Model, dict, Optimizer]:
@@ -14,31 +14,32 @@ def one_training_step(encoder: str, freeze: str) -> tuple[Model, dict, Optimizer
     return conftest.one_training_step("pos.jsonnet", UD_FIXTURES / "en_dev.conllu", ext_vars)
 
 
-@pytest.mark.parametrize("encoder", [TINY_MBERT, TINY_XLMR], ids=["bert", "xlmr"])
+@pytest.mark.parametrize("encoder", FAMILY_ENCODERS.values(), ids=FAMILY_ENCODERS.keys())
 @pytest.mark.parametrize("freeze", ["none", "0", "2", "4"])
 def test_frozen_layers_unchanged_others_trained(encoder: str, freeze: str) -> None:
     model, before, optimizer = one_training_step(encoder, freeze)
     transformer = model.text_field_embedder.token_embedder_tokens.transformer_model
-    embeddings, blocks = embeddings_and_blocks(transformer)
+    layout = encoder_layout(transformer)
     n = -1 if freeze == "none" else int(freeze)
-    frozen_modules = [] if n < 0 else [embeddings, *blocks[:n]]
-    frozen_ids = {id(p) for module in frozen_modules for p in module.parameters()}
+    frozen_ids = {id(p) for layer in range(n + 1) for p in layout.parameters(layer)}
     optimizer_ids = {id(p) for group in optimizer.param_groups for p in group["params"]}
     for name, parameter in model.named_parameters():
         if id(parameter) in frozen_ids:
             assert parameter.grad is None, name
             assert id(parameter) not in optimizer_ids and parameter not in optimizer.state, name
             assert torch.equal(parameter, before[name]), name  # bit-identical, no weight decay
+        else:
+            assert id(parameter) in optimizer_ids, name
     name_of = {id(p): name for name, p in model.named_parameters()}
 
-    def moved(module: torch.nn.Module) -> bool:
-        return any(not torch.equal(p, before[name_of[id(p)]]) for p in module.parameters())
+    def moved(layer: int) -> bool:
+        return any(not torch.equal(p, before[name_of[id(p)]]) for p in layout.parameters(layer))
 
-    # Everything not frozen trains: the blocks above n, the embeddings when n < 0, the tagger.
-    for index, block in enumerate(blocks):
-        assert moved(block) == (index >= n), index
-    assert moved(embeddings) == (n < 0)
-    assert moved(model.tag_projection_layer)
+    # Everything not frozen trains: the layers above n (0 = embeddings), and the tagger.
+    for layer in range(len(layout.layers)):
+        assert moved(layer) == (layer > n), layer
+    head = model.tag_projection_layer.parameters()
+    assert any(not torch.equal(p, before[name_of[id(p)]]) for p in head)
 
 
 def test_freeze_out_of_range() -> None:

@@ -12,7 +12,7 @@ from transformers import AutoModel
 from tests import TINY_MBERT, TINY_XLMR, conftest
 from tests.classification.classification_runs import MLDOC_FIXTURES, XNLI_FIXTURES
 from xlt_allennlp.classification.dataset_readers import XnliReader
-from xlt_allennlp.modules.freeze_layers import embeddings_and_blocks
+from xlt_allennlp.modules.encoder_families import encoder_layout
 from xlt_allennlp.modules.token_embedders import PretrainedTransformerSequenceEmbedder
 
 
@@ -113,9 +113,10 @@ def one_training_step(config: str, encoder: str, freeze: str) -> tuple[Model, di
 def test_freeze_from_the_config(config: str, encoder: str, freeze: str) -> None:
     model, before, optimizer = one_training_step(config, encoder, freeze)
     transformer = model.text_field_embedder.token_embedder_tokens.transformer_model
-    embeddings, blocks = embeddings_and_blocks(transformer)
+    layout = encoder_layout(transformer)
+    embeddings, blocks = layout.layers[0][0], [layer[0] for layer in layout.layers[1:]]
     n = -1 if freeze == "none" else int(freeze)
-    frozen = {id(p) for m in ([embeddings, *blocks[:n]] if n >= 0 else []) for p in m.parameters()}
+    frozen = {id(p) for layer in range(n + 1) for p in layout.parameters(layer)}
     optimizer_ids = {id(p) for group in optimizer.param_groups for p in group["params"]}
     name_of = {id(p): name for name, p in model.named_parameters()}
 

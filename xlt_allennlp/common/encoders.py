@@ -27,7 +27,7 @@ def require_encoder(model_name: str) -> None:
             f"cannot load the encoder {model_name!r}: it is not a local directory and was not "
             f"found in {where}. Pass a local path (encoder=/path/to/model, a directory with "
             f"config.json, the weights and the tokenizer files), or download it once online "
-            f"(`huggingface-cli download {model_name}`)"
+            f"(`hf download {model_name}`)"
         ) from error
 
 

@@ -17,7 +17,7 @@ from allennlp.common.checks import ConfigurationError
 from torch.utils.weak import WeakIdKeyDictionary
 from transformers import PreTrainedModel
 
-from xlt_allennlp.modules.freeze_layers import embeddings_and_blocks
+from xlt_allennlp.modules.encoder_families import encoder_layout
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,12 +65,14 @@ _SLOTS: WeakIdKeyDictionary = WeakIdKeyDictionary()
 
 def register_pretrained(transformer: torch.nn.Module, source: PretrainedSource) -> None:
     """Records where every parameter of `transformer` (a Hugging Face encoder) comes from."""
-    embeddings, blocks = embeddings_and_blocks(transformer)
-    layer_of = {id(p): 0 for p in embeddings.parameters()}
-    for index, block in enumerate(blocks, start=1):
-        layer_of.update({id(p): index for p in block.parameters()})
+    layout = encoder_layout(transformer)
+    layer_of = {
+        id(p): layer for layer in range(len(layout.layers)) for p in layout.parameters(layer)
+    }
     for name, parameter in transformer.named_parameters():
-        _SLOTS[parameter] = PretrainedSlot(source, name, layer_of.get(id(parameter)), len(blocks))
+        _SLOTS[parameter] = PretrainedSlot(
+            source, name, layer_of.get(id(parameter)), layout.num_blocks
+        )
 
 
 def pretrained_slot(parameter: torch.Tensor) -> Optional[PretrainedSlot]:

@@ -1,7 +1,9 @@
 """The one place where a Hugging Face encoder is loaded and set up, for every model here."""
 
 import contextlib
+import json
 import logging
+from pathlib import Path
 from typing import Any, Optional, Union
 
 import torch
@@ -9,8 +11,17 @@ from allennlp.common import FromParams
 from allennlp.common.checks import ConfigurationError
 from allennlp.data.tokenizers import PretrainedTransformerTokenizer
 from allennlp.modules.scalar_mix import ScalarMix
+from huggingface_hub import try_to_load_from_cache
+from safetensors import safe_open
+from transformers import AutoConfig
+from transformers.models.auto.modeling_auto import MODEL_MAPPING
 
 from xlt_allennlp.common.encoders import require_encoder
+from xlt_allennlp.modules.encoder_families import (
+    max_positions,
+    reads_token_type_ids,
+    without_pooler,
+)
 from xlt_allennlp.modules.freeze_layers import freeze_bottom_layers
 from xlt_allennlp.modules.pretrained_weights import PretrainedSource, register_pretrained
 
@@ -26,8 +37,10 @@ class TransformerBackbone(torch.nn.Module, FromParams):
 
     - loading as allennlp's `pretrained_transformer` embedder does (`cached_transformers`, so
       `override_weights_file`, `reinit_modules`, `load_weights`, `transformer_kwargs` behave as
-      there), the embedding matrix resized to the tokenizer's vocabulary if they differ, and the
-      pooler removed (no model of ours uses it; unused parameters make DDP fail);
+      there), the embedding matrix resized to the tokenizer's vocabulary if they differ, and
+      without a pooler (no model of ours uses it; unused parameters make DDP fail);
+    - what differs between encoder families (which modules are layer 0 and each block, the
+      position limit, token type ids, the pooler) comes from `encoder_families`;
     - `freeze_layers` (-1: none, the default; 0: the embedding layer; n: embeddings + the n lowest
       blocks) and `train_parameters: false` (the whole encoder frozen);
     - every encoder parameter registered with where its pretrained value comes from
@@ -44,7 +57,7 @@ class TransformerBackbone(torch.nn.Module, FromParams):
       what `last_layer_only` says; `"mix:K"` with `last_layer_only: false` mixes the last K,
       and `"last"` with it is refused;
     - `max_positions`, the longest input the encoder can take (RoBERTa-style models lose two
-      positions to their padding offset).
+      positions to their padding offset; ModernBERT takes 8192).
 
     `encode(input_ids, mask, type_ids)` is the one forward pass through the encoder.
     """
@@ -76,7 +89,7 @@ class TransformerBackbone(torch.nn.Module, FromParams):
             override_weights_file=override_weights_file,
             override_weights_strip_prefix=override_weights_strip_prefix,
             load_weights=load_weights,
-            transformer_kwargs=dict(transformer_kwargs or {}),
+            transformer_kwargs={**pooler_arguments(model_name), **(transformer_kwargs or {})},
         )
         self.transformer_model = source.load(make_copy=True, reinit_modules=reinit_modules)
         if gradient_checkpointing is not None:
@@ -89,7 +102,7 @@ class TransformerBackbone(torch.nn.Module, FromParams):
         if self.transformer_model.get_input_embeddings().num_embeddings != vocabulary_size:
             self.transformer_model.resize_token_embeddings(vocabulary_size)
         if getattr(self.transformer_model, "pooler", None) is not None:
-            self.transformer_model.pooler = None
+            self.transformer_model.pooler = None  # a checkpoint with pooler weights (see above)
         if not train_parameters:
             for parameter in self.transformer_model.parameters():
                 parameter.requires_grad = False
@@ -103,10 +116,8 @@ class TransformerBackbone(torch.nn.Module, FromParams):
         self._scalar_mix: Optional[ScalarMix] = None
         if self._mixed_layers is not None:
             self._scalar_mix = ScalarMix(self._mixed_layers)
-        positions = getattr(self.config, "max_position_embeddings", None)
-        if positions is not None and self.config.model_type in ("roberta", "xlm-roberta"):
-            positions -= 2  # RoBERTa-style position ids start after the padding index
-        self.max_positions: Optional[int] = positions
+        self.max_positions: Optional[int] = max_positions(self.config)
+        self._reads_type_ids = reads_token_type_ids(self.transformer_model)
         self.output_dim: int = self.config.hidden_size
 
     @property
@@ -141,8 +152,9 @@ class TransformerBackbone(torch.nn.Module, FromParams):
                 "positions); truncate them in the dataset reader (`max_length`)"
             )
         inputs = {"input_ids": input_ids, "attention_mask": mask.long()}
-        # As allennlp does: all-zero type ids are left out (some models have no type embeddings).
-        if type_ids is not None and bool(type_ids.max() > 0):
+        # As allennlp does: all-zero type ids are left out (some models have no type embeddings);
+        # a model without type embeddings (mDeBERTa, ModernBERT) tells a pair by its separator.
+        if self._reads_type_ids and type_ids is not None and bool(type_ids.max() > 0):
             if type_ids.max() >= getattr(self.config, "type_vocab_size", 0):
                 raise ValueError("Found type ids too large for the chosen transformer model.")
             inputs["token_type_ids"] = type_ids
@@ -155,6 +167,42 @@ class TransformerBackbone(torch.nn.Module, FromParams):
             return output.last_hidden_state
         assert self._mixed_layers is not None
         return self._scalar_mix(list(output.hidden_states[-self._mixed_layers :]), mask)
+
+
+def pooler_arguments(model_name: str) -> dict[str, Any]:
+    """`{"add_pooling_layer": False}` when the encoder's checkpoint has no pooler weights and
+    its class can be built without one (a pooler would be built from random weights, and
+    transformers would say they should be trained); else nothing: the pooler is loaded and then
+    removed (building it without would make transformers report its weights as unexpected)."""
+    if checkpoint_has_pooler(model_name) is not False:
+        return {}
+    config = AutoConfig.from_pretrained(model_name)
+    model_class = MODEL_MAPPING.get(type(config), None)
+    return without_pooler(model_class) if model_class is not None else {}
+
+
+def checkpoint_has_pooler(model_name: str) -> Optional[bool]:
+    """Whether the safetensors checkpoint of `model_name` (a local directory, or a hub name
+    already in the local cache) has pooler weights; None when that cannot be told without
+    loading it (a `pytorch_model.bin` checkpoint, a hub name not downloaded yet)."""
+
+    def local_file(filename: str) -> Optional[Path]:
+        if Path(model_name).is_dir():
+            path = Path(model_name) / filename
+            return path if path.is_file() else None
+        cached = try_to_load_from_cache(model_name, filename)
+        return Path(cached) if isinstance(cached, str) else None
+
+    index = local_file("model.safetensors.index.json")
+    if index is not None:
+        keys = list(json.loads(index.read_text())["weight_map"])
+    else:
+        weights = local_file("model.safetensors")
+        if weights is None:
+            return None
+        with safe_open(str(weights), framework="pt") as checkpoint:
+            keys = list(checkpoint.keys())
+    return any(".pooler." in f".{key}" for key in keys)
 
 
 def mixed_layers(layers: Optional[str], last_layer_only: bool, num_layers: int) -> Optional[int]:

@@ -34,6 +34,33 @@ def bare_space_marker_ids(tokenizer: PreTrainedTokenizerBase) -> frozenset[int]:
     return frozenset(vocab[m] for m in SPACE_MARKERS if m in vocab and vocab[m] not in special)
 
 
+def word_start_prefix(tokenizer: PreTrainedTokenizerBase) -> str:
+    """What to put before each pre-split word so that it is tokenized as a word start.
+
+    SentencePiece tokenizers that always prepend `▁` (XLM-R, mDeBERTa) and WordPiece ones
+    (mBERT) split a pre-split word as running text does: `""`. Byte-level BPE without
+    `add_prefix_space` (RoBERTa's default) and Gemma-style BPE (mmBERT: spaces become `▁`, none
+    is added) would read each word as the inside of another (`house`, not `Ġhouse` / `▁house`):
+    a space before each word, as in running text, gives `" "`.
+    """
+    if not tokenizer.is_fast:
+        return ""
+
+    def second_word(words: list[str]) -> list[int]:
+        encoding = tokenizer(words, is_split_into_words=True, add_special_tokens=False)
+        pairs = zip(encoding["input_ids"], encoding.word_ids(), strict=True)
+        return [piece for piece, word in pairs if word == 1]
+
+    running = tokenizer("x y", add_special_tokens=False, return_offsets_mapping=True)
+    spans = zip(running["input_ids"], running["offset_mapping"], strict=True)
+    in_text = [piece for piece, (start, _) in spans if start >= 1]
+    if second_word(["x", "y"]) == in_text:
+        return ""
+    if second_word([" x", " y"]) == in_text:
+        return " "
+    return ""
+
+
 @TokenIndexer.register("pretrained_transformer_first_subword")
 class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
     """Splits pre-tokenized words into subwords and records where each word's subwords are.
@@ -106,6 +133,7 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
         self._bare_markers = (
             frozenset() if space_markers == "first" else bare_space_marker_ids(self._tokenizer)
         )
+        self._word_prefix = word_start_prefix(self._tokenizer)
 
     def count_vocab_items(self, token: Token, counter: dict[str, dict[str, int]]) -> None:
         # The transformer brings its own vocabulary.
@@ -123,7 +151,12 @@ class PretrainedTransformerFirstSubwordIndexer(TokenIndexer):
             return [], [], []
         per_word: list[list[int]]
         if self._tokenizer.is_fast:
-            encoding = self._tokenizer(words, is_split_into_words=True, add_special_tokens=False)
+            if self._word_prefix:
+                words = [self._word_prefix + word for word in words]
+            # verbose=False: a sentence longer than the encoder is expected (sliding window).
+            encoding = self._tokenizer(
+                words, is_split_into_words=True, add_special_tokens=False, verbose=False
+            )
             per_word = [[] for _ in words]
             for subword_id, word_index in zip(
                 encoding["input_ids"], encoding.word_ids(), strict=True

@@ -1,0 +1,122 @@
+"""What differs between encoder families, in one place.
+
+Everything the package needs to know about an encoder's internals goes through here: which
+modules make its layers (for freezing, soft freezing and the per-layer analyses), how many
+positions it takes, whether it reads token type ids and whether it has a pooler to leave out.
+The layout is found by structure, so a BERT-like family not named below works as long as its
+blocks are one `ModuleList`; the tables name what structure cannot tell:
+
+- BERT / mBERT, XLM-R, RoBERTa and byte-level BPE models: `embeddings` + `encoder.layer`;
+  RoBERTa-style position ids start after the padding index (two positions fewer).
+- DeBERTa-v2/v3 (mDeBERTa): relative positions; the relative position table
+  (`encoder.rel_embeddings`, with its `encoder.LayerNorm`) is shared by every block and belongs
+  to layer 0 with the embeddings; no token type embeddings (`type_vocab_size` 0).
+- ModernBERT (mmBERT): `embeddings` + `layers`, rotary positions, pre-norm blocks whose output
+  is normalised once after the last block (`final_norm`, which goes with the last block); no
+  token type ids, no pooler.
+"""
+
+import inspect
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import torch
+from allennlp.common.checks import ConfigurationError
+
+# model_type -> modules of the base model (dotted names) that belong to layer 0 besides its
+# `embeddings`: position tables shared by every block.
+LAYER_0_EXTRAS: dict[str, tuple[str, ...]] = {
+    "deberta": ("encoder.rel_embeddings",),
+    "deberta-v2": ("encoder.rel_embeddings", "encoder.LayerNorm"),
+}
+# model_type -> modules after the last block that go with it (a pre-norm model's final norm).
+LAST_LAYER_EXTRAS: dict[str, tuple[str, ...]] = {
+    "modernbert": ("final_norm",),
+}
+# Families whose position ids start after the padding index (`padding_idx + 1`).
+PADDING_OFFSET_POSITIONS = frozenset(
+    {"roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "data2vec-text", "xmod"}
+)
+
+
+@dataclass(frozen=True)
+class EncoderLayout:
+    """The layers of an encoder: `layers[0]` the embedding layer, `layers[i]` block i."""
+
+    layers: tuple[tuple[torch.nn.Module, ...], ...]
+
+    @property
+    def num_blocks(self) -> int:
+        return len(self.layers) - 1
+
+    def parameters(self, layer: int) -> list[torch.nn.Parameter]:
+        return [p for module in self.layers[layer] for p in module.parameters()]
+
+
+def _submodule(base: torch.nn.Module, dotted: str) -> Optional[torch.nn.Module]:
+    module: Any = base
+    for name in dotted.split("."):
+        module = getattr(module, name, None)
+        if module is None:
+            return None
+    return module if isinstance(module, torch.nn.Module) else None
+
+
+def encoder_layout(transformer: torch.nn.Module) -> EncoderLayout:
+    """The layers of a Hugging Face encoder, found by structure and the family tables.
+
+    The blocks are the `ModuleList` with `config.num_hidden_layers` entries (`encoder.layer`,
+    `layers`, `transformer.layer`, ...), the embedding layer the base model's `embeddings` module
+    (or the module holding the input embeddings) plus the family's layer-0 extras.
+    """
+    base = getattr(transformer, "base_model", transformer)
+    config = base.config
+    num_layers = config.num_hidden_layers
+    blocks = next(
+        (m for m in base.modules() if isinstance(m, torch.nn.ModuleList) and len(m) == num_layers),
+        None,
+    )
+    if blocks is None:
+        raise ConfigurationError(
+            f"cannot find the {num_layers} transformer blocks of {type(base).__name__}"
+        )
+    embeddings = getattr(base, "embeddings", None)
+    if embeddings is None:
+        embeddings = base.get_input_embeddings()
+    family = getattr(config, "model_type", "")
+    layer_0 = [embeddings] + [
+        module
+        for name in LAYER_0_EXTRAS.get(family, ())
+        if (module := _submodule(base, name)) is not None
+    ]
+    last = [blocks[-1]] + [
+        module
+        for name in LAST_LAYER_EXTRAS.get(family, ())
+        if (module := _submodule(base, name)) is not None
+    ]
+    layers = [tuple(layer_0), *((block,) for block in blocks[:-1]), tuple(last)]
+    return EncoderLayout(tuple(layers))
+
+
+def max_positions(config: Any) -> Optional[int]:
+    """The longest input (in subwords, special tokens included) the encoder takes."""
+    positions = getattr(config, "max_position_embeddings", None)
+    if positions is not None and getattr(config, "model_type", "") in PADDING_OFFSET_POSITIONS:
+        positions -= 2  # position ids start after the padding index
+    return positions
+
+
+def reads_token_type_ids(transformer: torch.nn.Module) -> bool:
+    """Whether the encoder has token type embeddings to feed (mDeBERTa and ModernBERT do not:
+    the segment of a sentence pair is told by the separator alone)."""
+    if getattr(transformer.config, "type_vocab_size", 0) <= 0:
+        return False
+    return "token_type_ids" in inspect.signature(transformer.forward).parameters
+
+
+def without_pooler(model_class: type) -> dict[str, Any]:
+    """`from_pretrained` arguments that build `model_class` without its pooler (none of the
+    package's models uses it): `{"add_pooling_layer": False}` where the class has one."""
+    if "add_pooling_layer" in inspect.signature(model_class.__init__).parameters:
+        return {"add_pooling_layer": False}
+    return {}
