@@ -212,3 +212,27 @@ def test_every_task_trains_and_predicts(
         blocks = [b for b in text.split("\n\n") if b.strip()]
         inputs = [b for b in target.read_text(encoding="utf-8").split("\n\n") if b.strip()]
         assert len(blocks) == len(inputs)
+
+
+@pytest.mark.parametrize("family", ["bert", "modernbert"])
+def test_gradient_checkpointing_gives_the_same_gradients(family: str) -> None:
+    ids = torch.tensor([[5, 6, 7, 8, 9]])
+    gradients = []
+    for checkpointing in (False, True):
+        backbone = TransformerBackbone(
+            FAMILY_ENCODERS[family], freeze_layers=1, gradient_checkpointing=checkpointing
+        )
+        backbone.train()
+        backbone.transformer_model.eval()  # no dropout: the two runs must compute the same
+        backbone.transformer_model.train(checkpointing)  # checkpointing acts in training only
+        for module in backbone.transformer_model.modules():
+            if isinstance(module, torch.nn.Dropout):
+                module.p = 0.0
+        backbone.encode(ids, torch.ones_like(ids, dtype=torch.bool)).sum().backward()
+        assert backbone.transformer_model.is_gradient_checkpointing == checkpointing
+        gradients.append(
+            {n: p.grad for n, p in backbone.transformer_model.named_parameters() if p.requires_grad}
+        )
+    assert gradients[0].keys() == gradients[1].keys() and gradients[0]
+    for name, gradient in gradients[0].items():
+        assert torch.allclose(gradient, gradients[1][name], atol=1e-6), name

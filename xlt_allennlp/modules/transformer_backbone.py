@@ -92,8 +92,11 @@ class TransformerBackbone(torch.nn.Module, FromParams):
             transformer_kwargs={**pooler_arguments(model_name), **(transformer_kwargs or {})},
         )
         self.transformer_model = source.load(make_copy=True, reinit_modules=reinit_modules)
-        if gradient_checkpointing is not None:
-            self.transformer_model.config.update({"gradient_checkpointing": gradient_checkpointing})
+        if gradient_checkpointing:
+            # Non-reentrant: gradients also flow through blocks above frozen ones.
+            self.transformer_model.gradient_checkpointing_enable(
+                gradient_checkpointing_kwargs={"use_reentrant": False}
+            )
         self.config = self.transformer_model.config
         self.tokenizer = PretrainedTransformerTokenizer(
             model_name, tokenizer_kwargs=tokenizer_kwargs
