@@ -47,97 +47,90 @@ WITHOUT_HOOK = (
 )
 
 
-def test_allennlp_imports_only_with_the_start_up_hook() -> None:
-    # transformers 5 has no AdamW, huggingface_hub 1 no HfFolder/Repository: allennlp's own
-    # import fails without the hook ...
-    broken = run_python(WITHOUT_HOOK + "from allennlp.commands import main\n")
-    assert broken.returncode != 0
-    assert "cannot import name 'HfFolder'" in broken.stderr
-    # ... and works with it, in a process that never imports the package.
-    result = run_python(
-        "from allennlp.commands import main\n"
-        "assert 'xlt_allennlp' not in __import__('sys').modules\n"
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-
-
-def test_huggingface_adamw_optimizer_works_and_refuses_what_it_cannot_do() -> None:
-    code = (
-        "import torch\n"
-        "from allennlp.common import Params\n"
-        "from allennlp.training.optimizers import Optimizer\n"
-        "p = torch.nn.Parameter(torch.ones(2))\n"
-        "opt = Optimizer.from_params(model_parameters=[('p', p)], params=Params({'type': "
-        "'huggingface_adamw', 'lr': 0.1}))\n"
-        "(p * torch.tensor([1.0, -1.0])).sum().backward(); opt.step()\n"
-        "print([round(x, 4) for x in p.tolist()])\n"
-        "try:\n"
-        "    Optimizer.from_params(model_parameters=[('p', p)], params=Params({'type': "
-        "'huggingface_adamw', 'correct_bias': False}))\n"
-        "except ValueError as error:\n"
-        "    print('refused:', error)\n"
-    )
-    result = run_python(code)
-    assert result.returncode == 0, result.stderr[-2000:]
-    # Bias-corrected Adam's first step moves each weight by lr against its gradient's sign.
-    assert result.stdout.splitlines()[0] == "[0.9, 1.1]"
-    assert "refused: huggingface_adamw with correct_bias=false" in result.stdout
-
-
-def test_push_to_hub_says_it_is_unsupported() -> None:
-    result = run_python(
-        "from allennlp.common.push_to_hf import push_to_hf\n"
-        "from huggingface_hub import HfFolder, Repository\n"
-        "try:\n"
-        "    Repository('x')\n"
-        "except NotImplementedError as error:\n"
-        "    print(error)\n"
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "hf upload" in result.stdout
-
-
-def test_allennlp_tokenizer_works_on_transformers_5() -> None:
-    # allennlp's tokenizer passes add_special_tokens= to from_pretrained and calls encode_plus:
-    # both fail on transformers 5 before `import xlt_allennlp` ...
-    code = (
-        "from allennlp.data.tokenizers import PretrainedTransformerTokenizer\n"
-        "t = PretrainedTransformerTokenizer('fixtures/encoders/tiny-xlmr')\n"
-        "print([token.text for token in t.tokenize('a b')])\n"
-        "bare = PretrainedTransformerTokenizer('fixtures/encoders/tiny-xlmr', "
-        "add_special_tokens=False)\n"
-        "pair = bare.add_special_tokens(bare.tokenize('a'), bare.tokenize('b'))\n"
-        "print([token.text for token in pair])\n"
-    )
-    assert run_python(code).returncode != 0
-    result = run_python("import xlt_allennlp\n" + code)
-    assert result.returncode == 0, result.stderr[-2000:]
-    single, pair = result.stdout.splitlines()
-    assert single == "['<s>', '▁a', '▁', 'b', '</s>']"  # tiny-xlmr has no `▁b`
-    assert pair == "['<s>', '▁a', '</s>', '</s>', '▁', 'b', '</s>']"
-
-
-def test_loading_an_encoder_prints_no_progress_bar() -> None:
-    code = (
-        "from transformers import AutoModel\n"
-        "AutoModel.from_pretrained('fixtures/encoders/tiny-mbert')\n"
-    )
-    assert "Loading weights" in run_python(code).stderr  # the noise exists ...
-    result = run_python("import xlt_allennlp\n" + code)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "Loading weights" not in result.stderr  # ... and our import hides it
-
-
-def test_the_start_up_line_installs_the_hook(tmp_path) -> None:
-    # What `python -m xlt_allennlp_startup` writes into an environment: a .pth line that makes
-    # allennlp importable in a Python that had no hook.
+def test_allennlp_imports_only_with_the_start_up_line(tmp_path) -> None:
+    # transformers 5 has no AdamW, huggingface_hub 1 no HfFolder/Repository: without the hook,
+    # allennlp's own import fails; the .pth line `python -m xlt_allennlp_startup` writes into an
+    # environment installs the hook again, and allennlp imports (the package is never imported).
     from xlt_allennlp_startup import write_pth
 
     path = write_pth(str(tmp_path))
     assert path.name == "xlt_allennlp_startup.pth"
     code = WITHOUT_HOOK + (
+        "try:\n"
+        "    from allennlp.commands import main\n"
+        "except ImportError as error:\n"
+        "    print('without the hook:', error)\n"
+        "for name in [m for m in sys.modules if m.split('.')[0] == 'allennlp']:\n"
+        "    del sys.modules[name]\n"
         f"import site; site.addsitedir({str(tmp_path)!r})\n"
         "from allennlp.commands import main\n"
+        "assert 'xlt_allennlp' not in sys.modules\n"
+        "print('with the hook: imported')\n"
     )
     result = run_python(code)
     assert result.returncode == 0, result.stderr[-2000:]
+    assert "without the hook: cannot import name 'HfFolder'" in result.stdout
+    assert "with the hook: imported" in result.stdout
+
+
+def test_patches_on_transformers_5() -> None:
+    # One process: what the start-up hook adds (used as allennlp uses it), then what fails
+    # before `import xlt_allennlp` and works after it.
+    code = """
+import sys, torch
+from allennlp.common import Params
+from allennlp.training.optimizers import Optimizer
+from allennlp.data.tokenizers import PretrainedTransformerTokenizer
+from transformers import AutoModel
+
+p = torch.nn.Parameter(torch.ones(2))
+adamw = {'type': 'huggingface_adamw', 'lr': 0.1}
+opt = Optimizer.from_params(model_parameters=[('p', p)], params=Params(adamw))
+(p * torch.tensor([1.0, -1.0])).sum().backward(); opt.step()
+print('adamw step:', [round(x, 4) for x in p.tolist()])
+try:
+    no_bias = {'type': 'huggingface_adamw', 'correct_bias': False}
+    Optimizer.from_params(model_parameters=[('p', p)], params=Params(no_bias))
+except ValueError as error:
+    print('refused:', error)
+from allennlp.common.push_to_hf import push_to_hf
+from huggingface_hub import Repository
+try:
+    Repository('x')
+except NotImplementedError as error:
+    print('push:', error)
+
+def tokenize():
+    t = PretrainedTransformerTokenizer('fixtures/encoders/tiny-xlmr')
+    bare = PretrainedTransformerTokenizer('fixtures/encoders/tiny-xlmr', add_special_tokens=False)
+    pair = bare.add_special_tokens(bare.tokenize('a'), bare.tokenize('b'))
+    return [x.text for x in t.tokenize('a b')], [x.text for x in pair]
+
+try:
+    tokenize()
+except Exception as error:
+    print('tokenizer without the package:', type(error).__name__)
+print('LOAD 1', file=sys.stderr, flush=True)
+AutoModel.from_pretrained('fixtures/encoders/tiny-mbert')
+print('IMPORT', file=sys.stderr, flush=True)
+import xlt_allennlp
+print('tokenizer with the package:', *tokenize())
+AutoModel.from_pretrained('fixtures/encoders/tiny-xlmr')
+"""
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    # Bias-corrected Adam's first step moves each weight by lr against its gradient's sign.
+    assert "adamw step: [0.9, 1.1]" in out
+    assert "refused: huggingface_adamw with correct_bias=false" in out
+    assert "push: " in out and "hf upload" in out
+    # allennlp's tokenizer passes add_special_tokens= to from_pretrained and calls encode_plus.
+    assert "tokenizer without the package: " in out
+    assert (
+        "tokenizer with the package: ['<s>', '▁a', '▁', 'b', '</s>'] "  # no `▁b` in tiny-xlmr
+        "['<s>', '▁a', '</s>', '</s>', '▁', 'b', '</s>']"
+    ) in out
+    # transformers 5 draws a "Loading weights" bar on every load; the package's import hides it.
+    before, after = result.stderr.split("LOAD 1")[1].split("IMPORT")
+    assert "Loading weights" in before
+    assert "Loading weights" not in after
