@@ -25,7 +25,9 @@ from tests import (
     TINY_MODERNBERT,
     TINY_ROBERTA,
     TINY_XLMR,
+    UD_FIXTURES,
     allennlp_cli,
+    conftest,
 )
 from xlt_allennlp.data.token_indexers.first_subword_indexer import (
     PretrainedTransformerFirstSubwordIndexer,
@@ -236,3 +238,38 @@ def test_gradient_checkpointing_gives_the_same_gradients(family: str) -> None:
     assert gradients[0].keys() == gradients[1].keys() and gradients[0]
     for name, gradient in gradients[0].items():
         assert torch.allclose(gradient, gradients[1][name], atol=1e-6), name
+
+
+# A word whose first piece is a bare word-start marker: what each `space_markers` mode keeps.
+BARE_MARKER_WORDS = {
+    "xlmr": ("经济", {"drop": "经", "skip": "经", "first": "▁"}),
+    "roberta": ("\u200b", {"drop": "â", "skip": "â", "first": "Ġ"}),
+    "mdeberta": ("经济", {"drop": "经", "skip": "经", "first": "▁"}),
+    "modernbert": ("经济", {"drop": "经", "skip": "经", "first": "▁"}),
+}
+
+
+@pytest.mark.parametrize("mode", ["drop", "skip", "first"])
+@pytest.mark.parametrize("family", BARE_MARKER_WORDS)
+def test_bare_space_markers(family: str, mode: str) -> None:
+    word, expected = BARE_MARKER_WORDS[family]
+    indexer = PretrainedTransformerFirstSubwordIndexer(FAMILY_ENCODERS[family], space_markers=mode)
+    ids, offsets = indexer.subword_ids(["a", word])
+    pieces = AutoTokenizer.from_pretrained(FAMILY_ENCODERS[family]).convert_ids_to_tokens(ids)
+    assert pieces[offsets[1]] == expected[mode]
+    marker = "Ġ" if family == "roberta" else "▁"
+    assert (marker in pieces[offsets[0] + 1 :]) == (mode != "drop")  # dropped from the input
+
+
+@pytest.mark.parametrize("family", NEW_FAMILIES)
+def test_feature_mode_mixes_every_hidden_state_of_a_frozen_encoder(family: str) -> None:
+    ext_vars = {"encoder": NEW_FAMILIES[family], "mode": "feature", "batch_size": "8"}
+    model, before, _ = conftest.one_training_step(
+        "pos.jsonnet", UD_FIXTURES / "en_dev.conllu", ext_vars
+    )
+    embedder = model.text_field_embedder.token_embedder_tokens
+    assert len(embedder.scalar_mix.scalar_parameters) == 5  # embeddings + 4 blocks
+    for name, parameter in embedder.transformer_model.named_parameters():
+        assert not parameter.requires_grad and torch.equal(
+            parameter, before[f"text_field_embedder.token_embedder_tokens.transformer_model.{name}"]
+        ), name
