@@ -84,18 +84,14 @@ def encoder_layout(transformer: torch.nn.Module) -> EncoderLayout:
     if embeddings is None:
         embeddings = base.get_input_embeddings()
     family = getattr(config, "model_type", "")
-    layer_0 = [embeddings] + [
-        module
-        for name in LAYER_0_EXTRAS.get(family, ())
-        if (module := _submodule(base, name)) is not None
-    ]
-    last = [blocks[-1]] + [
-        module
-        for name in LAST_LAYER_EXTRAS.get(family, ())
-        if (module := _submodule(base, name)) is not None
-    ]
-    layers = [tuple(layer_0), *((block,) for block in blocks[:-1]), tuple(last)]
-    return EncoderLayout(tuple(layers))
+
+    def extras(table: dict[str, tuple[str, ...]]) -> tuple[torch.nn.Module, ...]:
+        found = (_submodule(base, name) for name in table.get(family, ()))
+        return tuple(module for module in found if module is not None)
+
+    layer_0 = (embeddings, *extras(LAYER_0_EXTRAS))
+    last = (blocks[-1], *extras(LAST_LAYER_EXTRAS))
+    return EncoderLayout((layer_0, *((block,) for block in blocks[:-1]), last))
 
 
 def max_positions(config: Any) -> Optional[int]:
