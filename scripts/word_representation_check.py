@@ -29,11 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from real_ud_check import prepare_data  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+# Each variant names every setting it compares, so that a reused run (by name) never stands for
+# other defaults.
 VARIANTS = [
-    "first:",  # the paper's: first subword, last layer
-    "mean:subword_pooling=mean",
-    "first_last:subword_pooling=first_last",
-    "first-mix4:layers=mix:4",
+    "first:subword_pooling=first,layers=last",  # the paper's: first subword, last layer
+    "mean:subword_pooling=mean,layers=last",
+    "first_last:subword_pooling=first_last,layers=last",
+    "first-mix4:subword_pooling=first,layers=mix:4",  # the configs' defaults
     "mean-mix4:subword_pooling=mean,layers=mix:4",
 ]
 

@@ -167,3 +167,21 @@ def test_a_mistyped_ext_var_is_named(tmp_path: Path) -> None:
     assert "ext var `epoch` is not read by pos.jsonnet; did you mean `epochs`?" in output
     assert "ext var `learning_rate` is not read by pos.jsonnet; did you mean `lr`?" in output
     assert "ext var `encoder`" not in output
+
+
+def test_paper_true_trains_the_papers_recipe_and_an_explicit_ext_var_wins(tmp_path: Path) -> None:
+    cwd, extra = place("elsewhere", tmp_path)
+    result = run_allennlp(
+        "train", str(PROJECT_ROOT / "training_configs" / "pos.jsonnet"), "-s",
+        str(tmp_path / "run"), "--dry-run", *extra, cwd=cwd,
+        env={"encoder": str(PROJECT_ROOT / "fixtures/encoders/tiny-xlmr"), "paper": "true",
+             "layers": "mix:2", "train_path": str(UD_FIXTURES / "en_train.conllu"),
+             "dev_path": str(UD_FIXTURES / "en_dev.conllu")},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    config = json.loads((tmp_path / "run" / "config.json").read_text())
+    tokens = config["model"]["text_field_embedder"]["token_embedders"]["tokens"]
+    assert tokens["layers"] == "mix:2" and "subword_pooling" not in tokens  # first subword
+    assert config["dataset_reader"]["token_indexers"]["tokens"]["space_markers"] == "first"
+    groups = config["trainer"]["optimizer"]["parameter_groups"]
+    assert [settings for _, settings in groups] == [{"weight_decay": 0.0}]  # one lr

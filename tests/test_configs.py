@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -104,6 +105,73 @@ def test_pos_config_ext_vars(monkeypatch: pytest.MonkeyPatch) -> None:
     assert params["trainer"]["num_epochs"] == 3
     assert params["data_loader"]["batch_sampler"]["batch_size"] == 16
     assert params["random_seed"] == params["numpy_seed"] == params["pytorch_seed"] == 7
+
+
+def config_with(config: Path, monkeypatch: pytest.MonkeyPatch, **ext_vars: str) -> dict:
+    with monkeypatch.context() as patch:
+        for name, value in {"train_path": "en_train", "dev_path": "en_dev", **ext_vars}.items():
+            patch.setenv(name, value)
+        return Params.from_file(str(config)).as_dict()
+
+
+def without(params: dict, *paths: str) -> dict:
+    """`params` without the dotted `paths` (a missing one is fine)."""
+    params = json.loads(json.dumps(params))
+    for path in paths:
+        *parents, key = path.split(".")
+        node = params
+        for parent in parents:
+            node = node.get(parent, {})
+        node.pop(key, None)
+    return params
+
+
+# Word-level tasks: where the defaults are a measured change from the paper (README, "The paper's
+# recipe"), the config keys those defaults set.
+OUR_DEFAULTS = (
+    "dataset_reader.token_indexers.tokens.space_markers",
+    "validation_dataset_reader.token_indexers.tokens.space_markers",
+    "model.text_field_embedder.token_embedders.tokens.layers",
+    "model.text_field_embedder.token_embedders.tokens.subword_pooling",
+    "trainer.optimizer.parameter_groups",
+)
+
+
+@pytest.mark.parametrize("config", TASK_CONFIGS, ids=lambda path: path.name)
+def test_paper_true_gives_the_papers_recipe_and_explicit_ext_vars_still_win(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = config_with(config, monkeypatch)
+    paper = config_with(config, monkeypatch, paper="true")
+    if config.stem in ("mldoc", "xnli"):  # sentence tasks: the defaults are the paper's
+        assert ours == paper
+        return
+    embedder = ours["model"]["text_field_embedder"]["token_embedders"]["tokens"]
+    papers_embedder = paper["model"]["text_field_embedder"]["token_embedders"]["tokens"]
+    # Ours: first and last subword from a mix of the last 4 layers; the paper's: the first
+    # subword of the last layer (the embedder's defaults, so no key).
+    assert (embedder["subword_pooling"], embedder["layers"]) == ("first_last", "mix:4")
+    assert "subword_pooling" not in papers_embedder and "layers" not in papers_embedder
+    markers = [
+        c["dataset_reader"]["token_indexers"]["tokens"]["space_markers"] for c in (ours, paper)
+    ]
+    assert markers == ["drop", "first"]
+    groups = [[g[1] for g in c["trainer"]["optimizer"]["parameter_groups"]] for c in (ours, paper)]
+    assert {group.get("lr") for group in groups[0]} == {None, 1e-3}
+    assert groups[1] == [{"weight_decay": 0.0}]  # one learning rate for every parameter
+    assert without(ours, *OUR_DEFAULTS) == without(paper, *OUR_DEFAULTS)
+    # An ext var given explicitly wins over paper=true.
+    mixed = config_with(config, monkeypatch, paper="true", head_lr="1e-3", layers="mix:2")
+    assert mixed["model"]["text_field_embedder"]["token_embedders"]["tokens"]["layers"] == "mix:2"
+    assert (
+        mixed["trainer"]["optimizer"]["parameter_groups"]
+        == ours["trainer"]["optimizer"]["parameter_groups"]
+    )
+    # The feature-based mode is the paper's Feat: first subword, mix of all layers.
+    feature = config_with(config, monkeypatch, mode="feature")
+    tokens = feature["model"]["text_field_embedder"]["token_embedders"]["tokens"]
+    assert "layers" not in tokens and "subword_pooling" not in tokens
+    assert tokens["last_layer_only"] is False
 
 
 def vocabulary_of(config: str) -> Vocabulary:

@@ -333,7 +333,12 @@ def test_recipe_ext_vars_reach_every_word_level_task() -> None:
         with conftest.ext_vars_set({}):
             default = Params.from_file(str(FIXTURE_CONFIGS / config)).as_dict()
         tokens = default["model"]["text_field_embedder"]["token_embedders"]["tokens"]
-        # The paper's defaults add nothing to the config.
+        # The default word vector: first and last subword, mix of the last 4 layers (measured).
+        assert (tokens["subword_pooling"], tokens["layers"]) == ("first_last", "mix:4")
+        with conftest.ext_vars_set({"paper": "true"}):
+            paper = Params.from_file(str(FIXTURE_CONFIGS / config)).as_dict()
+        # The paper's recipe adds nothing to the embedder: first subword, last layer.
+        tokens = paper["model"]["text_field_embedder"]["token_embedders"]["tokens"]
         assert "subword_pooling" not in tokens and "layers" not in tokens
         with conftest.ext_vars_set({"subword_pooling": "first_last", "layers": "mix:4"}):
             params = Params.from_file(str(FIXTURE_CONFIGS / config)).as_dict()
