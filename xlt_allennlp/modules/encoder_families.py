@@ -17,11 +17,17 @@ blocks are one `ModuleList`; the tables name what structure cannot tell:
 """
 
 import inspect
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Optional
 
 import torch
 from allennlp.common.checks import ConfigurationError
+from huggingface_hub import try_to_load_from_cache
+from safetensors import safe_open
+from transformers import AutoConfig
+from transformers.models.auto.modeling_auto import MODEL_MAPPING
 
 # model_type -> modules of the base model (dotted names) that belong to layer 0 besides its
 # `embeddings`: position tables shared by every block.
@@ -116,3 +122,39 @@ def without_pooler(model_class: type) -> dict[str, Any]:
     if "add_pooling_layer" in inspect.signature(model_class.__init__).parameters:
         return {"add_pooling_layer": False}
     return {}
+
+
+def pooler_arguments(model_name: str) -> dict[str, Any]:
+    """`{"add_pooling_layer": False}` when the encoder's checkpoint has no pooler weights and
+    its class can be built without one (a pooler would be built from random weights, and
+    transformers would say they should be trained); else nothing: the pooler is loaded and then
+    removed (building it without would make transformers report its weights as unexpected)."""
+    if checkpoint_has_pooler(model_name) is not False:
+        return {}
+    config = AutoConfig.from_pretrained(model_name)
+    model_class = MODEL_MAPPING.get(type(config), None)
+    return without_pooler(model_class) if model_class is not None else {}
+
+
+def checkpoint_has_pooler(model_name: str) -> Optional[bool]:
+    """Whether the safetensors checkpoint of `model_name` (a local directory, or a hub name
+    already in the local cache) has pooler weights; None when that cannot be told without
+    loading it (a `pytorch_model.bin` checkpoint, a hub name not downloaded yet)."""
+
+    def local_file(filename: str) -> Optional[Path]:
+        if Path(model_name).is_dir():
+            path = Path(model_name) / filename
+            return path if path.is_file() else None
+        cached = try_to_load_from_cache(model_name, filename)
+        return Path(cached) if isinstance(cached, str) else None
+
+    index = local_file("model.safetensors.index.json")
+    if index is not None:
+        keys = list(json.loads(index.read_text())["weight_map"])
+    else:
+        weights = local_file("model.safetensors")
+        if weights is None:
+            return None
+        with safe_open(str(weights), framework="pt") as checkpoint:
+            keys = list(checkpoint.keys())
+    return any(".pooler." in f".{key}" for key in keys)

@@ -1,9 +1,7 @@
 """The one place where a Hugging Face encoder is loaded and set up, for every model here."""
 
 import contextlib
-import json
 import logging
-from pathlib import Path
 from typing import Any, Optional, Union
 
 import torch
@@ -11,16 +9,12 @@ from allennlp.common import FromParams
 from allennlp.common.checks import ConfigurationError
 from allennlp.data.tokenizers import PretrainedTransformerTokenizer
 from allennlp.modules.scalar_mix import ScalarMix
-from huggingface_hub import try_to_load_from_cache
-from safetensors import safe_open
-from transformers import AutoConfig
-from transformers.models.auto.modeling_auto import MODEL_MAPPING
 
 from xlt_allennlp.common.encoders import require_encoder
 from xlt_allennlp.modules.encoder_families import (
     max_positions,
+    pooler_arguments,
     reads_token_type_ids,
-    without_pooler,
 )
 from xlt_allennlp.modules.freeze_layers import freeze_bottom_layers
 from xlt_allennlp.modules.pretrained_weights import PretrainedSource, register_pretrained
@@ -170,42 +164,6 @@ class TransformerBackbone(torch.nn.Module, FromParams):
             return output.last_hidden_state
         assert self._mixed_layers is not None
         return self._scalar_mix(list(output.hidden_states[-self._mixed_layers :]), mask)
-
-
-def pooler_arguments(model_name: str) -> dict[str, Any]:
-    """`{"add_pooling_layer": False}` when the encoder's checkpoint has no pooler weights and
-    its class can be built without one (a pooler would be built from random weights, and
-    transformers would say they should be trained); else nothing: the pooler is loaded and then
-    removed (building it without would make transformers report its weights as unexpected)."""
-    if checkpoint_has_pooler(model_name) is not False:
-        return {}
-    config = AutoConfig.from_pretrained(model_name)
-    model_class = MODEL_MAPPING.get(type(config), None)
-    return without_pooler(model_class) if model_class is not None else {}
-
-
-def checkpoint_has_pooler(model_name: str) -> Optional[bool]:
-    """Whether the safetensors checkpoint of `model_name` (a local directory, or a hub name
-    already in the local cache) has pooler weights; None when that cannot be told without
-    loading it (a `pytorch_model.bin` checkpoint, a hub name not downloaded yet)."""
-
-    def local_file(filename: str) -> Optional[Path]:
-        if Path(model_name).is_dir():
-            path = Path(model_name) / filename
-            return path if path.is_file() else None
-        cached = try_to_load_from_cache(model_name, filename)
-        return Path(cached) if isinstance(cached, str) else None
-
-    index = local_file("model.safetensors.index.json")
-    if index is not None:
-        keys = list(json.loads(index.read_text())["weight_map"])
-    else:
-        weights = local_file("model.safetensors")
-        if weights is None:
-            return None
-        with safe_open(str(weights), framework="pt") as checkpoint:
-            keys = list(checkpoint.keys())
-    return any(".pooler." in f".{key}" for key in keys)
 
 
 def mixed_layers(layers: Optional[str], last_layer_only: bool, num_layers: int) -> Optional[int]:
