@@ -28,32 +28,23 @@ python - "${UD:?set UD to the real UD directory}" "$DATA" <<'PY'
 import sys
 from pathlib import Path
 
+sys.path.insert(0, "scripts")
+from real_ud_check import sentences, write  # the other real-data scripts' CoNLL-U blocks
+
 src, out = Path(sys.argv[1]), Path(sys.argv[2])
-
-
-def sentences(path):
-    blocks = path.read_text(encoding="utf-8").split("\n\n")
-    return [b.strip("\n") + "\n" for b in blocks if b.strip()]
-
-
-def write(name, blocks):
-    out.mkdir(parents=True, exist_ok=True)
-    if not (out / name).exists():
-        (out / name).write_text("\n".join(blocks) + "\n", encoding="utf-8")
-
-
 train = [
     s
     for name in ("en_gum-ud-dev", "en_lines-ud-train", "en_partut-ud-train")
     for s in sentences(src / f"{name}.conllu")
 ]
 gum_test = sentences(src / "en_gum-ud-test.conllu")
-write("en_train.conllu", train)
-write("en_dev.conllu", gum_test[:500])
-write("en_test.conllu", gum_test[500:])
+files = {"en_train": train, "en_dev": gum_test[:500], "en_test": gum_test[500:]}
 for path in sorted(src.glob("*-ud-test.conllu")):
     if not path.name.startswith("en_"):
-        write(path.name.split("_")[0] + "_test.conllu", sentences(path))
+        files[path.name.split("_")[0] + "_test"] = sentences(path)
+for name, blocks in files.items():
+    if not (out / f"{name}.conllu").exists():  # a run in progress reads them
+        write(out / f"{name}.conllu", blocks)
 PY
 export train_path=$DATA/en_train.conllu dev_path=$DATA/en_dev.conllu
 export epochs=${epochs:-3} batch_size=${batch_size:-16}
