@@ -14,20 +14,19 @@ TRAIN=${TRAIN:-400} DEV=${DEV:-200} TEST=${TEST:-200}
 python - "$DATA" "$TRAIN" "$DEV" "$TEST" <<'PY'
 import sys
 from pathlib import Path
+
+sys.path.insert(0, "scripts")
+from real_ud_check import sentences, write  # the other real-data scripts' CoNLL-U blocks
+
 out, train, dev, test = Path(sys.argv[1]), *map(int, sys.argv[2:])
 src = Path("../shared/data/ud-real")
-def sentences(path):
-    return [b.strip("\n") + "\n" for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
-def write(name, blocks):
-    out.mkdir(parents=True, exist_ok=True)
-    (out / name).write_text("\n".join(blocks) + "\n", encoding="utf-8")
 gum_dev, gum_test = sentences(src / "en_gum-ud-dev.conllu"), sentences(src / "en_gum-ud-test.conllu")
-write("en_train.conllu", gum_dev[:train])  # GUM dev stands in for training data (ud-real README)
-write("en_dev.conllu", gum_test[:dev])
-write("en_test.conllu", gum_test[dev:dev + test])
+write(out / "en_train.conllu", gum_dev[:train])  # GUM dev stands in for training data (ud-real README)
+write(out / "en_dev.conllu", gum_test[:dev])
+write(out / "en_test.conllu", gum_test[dev:dev + test])
 for path in sorted(src.glob("*-ud-test.conllu")):
     if not path.name.startswith("en_"):
-        write(path.name.split("_")[0] + "_test.conllu", sentences(path)[:test])
+        write(out / (path.name.split("_")[0] + "_test.conllu"), sentences(path)[:test])
 PY
 export encoder=${encoder:-../e5-small} train_path=$DATA/en_train.conllu dev_path=$DATA/en_dev.conllu
 export epochs=${epochs:-3} batch_size=${batch_size:-16}
